@@ -1,0 +1,41 @@
+"""The Gradio app: one module per tab; this module only assembles them."""
+
+from __future__ import annotations
+
+from .offline import make_offline
+
+make_offline()
+
+import gradio as gr  # noqa: E402  (after the environment is made offline)
+
+from . import tab_toy1d  # noqa: E402
+
+TITLE = "GAN Explorer"
+INTRO = (
+    "# GAN Explorer\n"
+    "Watch generative adversarial networks learn, live. Everything trains on this machine, "
+    "in your browser session only."
+)
+
+
+def build_app() -> gr.Blocks:
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(INTRO)
+        with gr.Tabs():
+            with gr.Tab("1-D: Goodfellow Figure 1", id="toy1d", elem_id="tab-toy1d"):
+                tab_toy1d.build_tab(demo)
+    return demo
+
+
+def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, **kwargs):
+    demo = build_app()
+    demo.queue(default_concurrency_limit=None)
+    return demo.launch(
+        server_name=host,
+        server_port=port,
+        share=share,
+        ssr_mode=False,
+        footer_links=[],
+        theme=gr.themes.Default(),
+        **kwargs,
+    )

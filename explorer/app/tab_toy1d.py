@@ -1,0 +1,361 @@
+"""The 1-D tab: Goodfellow et al. (2014), Figure 1, trained and drawn live.
+
+This module only wires components to the core: the run (`ToyRun`) trains, the plot functions
+(`plots1d`) draw, and the handlers here pass numbers between them. Every handler catches bad
+input and training failures and turns them into a message on the page; nothing it does can
+stop the server or touch another session's run.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import fields
+
+import gradio as gr
+
+from .. import plots1d
+from ..config import (
+    ACTIVATIONS, DATASETS_1D, LOSSES, NOISE_DISTRIBUTIONS, OPTIMIZERS, PRESETS_1D, ConfigError, ToyConfig,
+)
+from ..panels import PANEL_TITLES
+from ..toyrun import ToyRun
+from ..training import TrainingDiverged
+from .session import LiveSession
+
+# seconds of training between two figure updates: headless Chromium redraws ~10 Plotly figures
+# a second, so faster yields would queue up and delay Pause (see shared notes on the backlog trap)
+FRAME_SECONDS = 0.15
+METRICS_EVERY_SECONDS = 1.0
+VIEW_LIVE = "live"
+PANEL_CHOICES = [VIEW_LIVE] + [PANEL_TITLES[k] for k in "abcd"]
+
+_INT_FIELDS = {f.name for f in fields(ToyConfig) if f.type == "int"}
+
+EXPLANATION = """
+### Why the non-saturating generator loss?
+In the minimax game of eq. 1 the generator minimises **log(1 − D(G(z)))**. Early in training G is
+poor, D rejects its samples with confidence, D(G(z)) ≈ 0, and there this loss is flat: its
+slope is −1 while the slope of the non-saturating loss **−log D(G(z))** is −1/D(G(z)), huge.
+So G learns almost nothing from the minimax loss just when it most needs to. Goodfellow et al.
+(2014, section 3) therefore train G to *maximise* log D(G(z)): the same fixed point
+(p_g = p_data, D = 1/2), but strong gradients early on. Try the preset *Saturating loss stalls*.
+
+### How to read the figure
+Black dotted: the data's density p_data. Green: the generator's density p_g, estimated from
+20,000 samples of G(z) on fixed noise. Blue dashed: the discriminator D(x), the probability it
+gives that x is real. Magenta: the best possible discriminator against the current G,
+D* = p_data / (p_data + p_g). Below, the z line (noise) and the x line: each arrow takes a fixed
+z to x = G(z); where arrows bunch together G contracts space and p_g is high. At the
+equilibrium p_g = p_data, D(x) = 1/2 everywhere and V(D, G) = −log 4.
+"""
+
+
+def _preset_choices() -> list[tuple[str, str]]:
+    return [(p.title, p.name) for p in PRESETS_1D.values()]
+
+
+def build_controls(defaults: ToyConfig) -> dict[str, gr.components.Component]:
+    """The hyperparameter controls, keyed by the ToyConfig field they set."""
+    c: dict[str, gr.components.Component] = {}
+    c["dataset"] = gr.Dropdown(list(DATASETS_1D), value=defaults.dataset, label="data p_data", elem_id="toy1d-dataset")
+    c["noise"] = gr.Radio(list(NOISE_DISTRIBUTIONS), value=defaults.noise, label="noise p_z", elem_id="toy1d-noise")
+    c["noise_dim"] = gr.Number(defaults.noise_dim, precision=0, label="noise dimension", elem_id="toy1d-noise-dim")
+    c["loss"] = gr.Radio(list(LOSSES), value=defaults.loss, label="generator loss", elem_id="toy1d-loss")
+    c["k_d_steps"] = gr.Number(defaults.k_d_steps, precision=0, label="k: D steps per G step", elem_id="toy1d-k")
+    with gr.Row():
+        c["d_lr"] = gr.Number(defaults.d_lr, label="D learning rate", elem_id="toy1d-d-lr")
+        c["g_lr"] = gr.Number(defaults.g_lr, label="G learning rate", elem_id="toy1d-g-lr")
+    with gr.Row():
+        c["d_optimizer"] = gr.Dropdown(list(OPTIMIZERS), value=defaults.d_optimizer, label="D optimiser")
+        c["g_optimizer"] = gr.Dropdown(list(OPTIMIZERS), value=defaults.g_optimizer, label="G optimiser")
+    with gr.Row():
+        c["d_layers"] = gr.Number(defaults.d_layers, precision=0, label="D hidden layers")
+        c["d_width"] = gr.Number(defaults.d_width, precision=0, label="D width")
+    with gr.Row():
+        c["g_layers"] = gr.Number(defaults.g_layers, precision=0, label="G hidden layers")
+        c["g_width"] = gr.Number(defaults.g_width, precision=0, label="G width")
+    c["activation"] = gr.Dropdown(list(ACTIVATIONS), value=defaults.activation, label="activation")
+    with gr.Row():
+        c["batch_size"] = gr.Number(defaults.batch_size, precision=0, label="batch size", elem_id="toy1d-batch")
+        c["seed"] = gr.Number(defaults.seed, precision=0, label="seed", elem_id="toy1d-seed")
+    c["steps"] = gr.Number(defaults.steps, precision=0, label="iterations per run (Play stops there)", elem_id="toy1d-steps")
+    return c
+
+
+CONTROL_NAMES = (
+    "dataset", "noise", "noise_dim", "loss", "k_d_steps", "d_lr", "g_lr", "d_optimizer", "g_optimizer",
+    "d_layers", "d_width", "g_layers", "g_width", "activation", "batch_size", "seed", "steps",
+)
+
+
+def config_from_controls(preset_name: str | None, values) -> ToyConfig:
+    """The preset's config with the controls' values on top; ConfigError with a clear message
+    for anything out of range or not a number."""
+    base = PRESETS_1D[preset_name].config if preset_name in PRESETS_1D else ToyConfig()
+    changes = {}
+    for name, value in zip(CONTROL_NAMES, values):
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            raise ConfigError(f"{name} is empty: enter a value")
+        if name in _INT_FIELDS and isinstance(value, float):
+            if not value.is_integer():
+                raise ConfigError(f"{name} must be a whole number; got {value}")
+            value = int(value)
+        changes[name] = value
+    return base.replace(**changes)
+
+
+def controls_from_config(config: ToyConfig) -> list:
+    return [getattr(config, name) for name in CONTROL_NAMES]
+
+
+# ---------------------------------------------------------------------- rendering
+def _view_snapshot(session: LiveSession):
+    run: ToyRun = session.run
+    if session.view == "timeline" and 0 <= session.timeline_index < len(run.history):
+        return run.history[session.timeline_index]
+    if session.view in run.panels.panels:
+        return run.panels.panels[session.view]
+    return run.current()
+
+
+def _status(session: LiveSession, note: str = "") -> str:
+    if session.error:
+        return f"⚠️ **{session.error}**"
+    run = session.run
+    if run is None:
+        return note or "Press ▶ Play to train."
+    parts = [f"iteration {run.iteration} / {run.config.steps}"]
+    if run.finished:
+        parts.append("budget reached: ▶ Play trains on")
+    if session.view != VIEW_LIVE:
+        parts.append("showing a recorded snapshot: choose 'live' or press ▶ Play to return")
+    if note:
+        parts.append(note)
+    return " · ".join(parts)
+
+
+def _timeline(session: LiveSession):
+    n = len(session.run.history) if session.run else 1
+    index = session.timeline_index if session.view == "timeline" else n - 1
+    return gr.Slider(minimum=0, maximum=max(n - 1, 1), value=max(index, 0), step=1)
+
+
+def _render_all(session: LiveSession, show_d_star: bool, show_half: bool, note: str = ""):
+    """Every output of the tab, from the session as it is."""
+    if session.run is None:
+        return (gr.skip(), gr.skip(), _status(session, note), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+    snapshot = _view_snapshot(session)
+    run = session.run
+    return (
+        plots1d.figure_1d(snapshot, show_d_star, show_half),
+        plots1d.readout_markdown(snapshot),
+        _status(session, note),
+        _timeline(session),
+        plots1d.metrics_figure(run.history.traces),
+        plots1d.panels_figure(run.panels.ordered()),
+        plots1d.generator_losses_figure(snapshot.d_fake),
+    )
+
+
+def _new_run(session: LiveSession, preset_name, values) -> str:
+    """Replace the session's run with a fresh one from the controls; returns a note."""
+    session.stop.set()
+    session.playing = False
+    session.error = None
+    session.view, session.timeline_index = VIEW_LIVE, -1
+    try:
+        config = config_from_controls(preset_name, values)
+        session.run = ToyRun(config)
+    except ConfigError as err:
+        session.run = None
+        session.error = f"Invalid setting: {err}"
+        return ""
+    return "new run ready: press ▶ Play"
+
+
+# ---------------------------------------------------------------------- handlers
+def on_reset(session: LiveSession, preset_name, show_d_star, show_half, *values):
+    with session.lock:
+        note = _new_run(session, preset_name, values)
+        return _render_all(session, show_d_star, show_half, note)
+
+
+def on_preset(session: LiveSession, preset_name, show_d_star, show_half):
+    """Choosing a preset sets every control to it and starts a fresh run."""
+    config = PRESETS_1D[preset_name].config if preset_name in PRESETS_1D else ToyConfig()
+    values = controls_from_config(config)
+    with session.lock:
+        note = _new_run(session, preset_name, values)
+        outputs = _render_all(session, show_d_star, show_half, note)
+    description = PRESETS_1D[preset_name].description if preset_name in PRESETS_1D else ""
+    return (*outputs, description, *values)
+
+
+def on_play(session: LiveSession, preset_name, show_d_star, show_half, *values):
+    """Train in slices of FRAME_SECONDS and yield the figure after each, until Pause, the end
+    of the budget, or a failure."""
+    with session.lock:
+        if session.error or session.run is None:
+            note = _new_run(session, preset_name, values)
+            if session.run is None:
+                yield _render_all(session, show_d_star, show_half, note)
+                return
+        session.stop.clear()
+        session.playing = True
+        session.view, session.timeline_index = VIEW_LIVE, -1
+        token = object()
+        session.play_token = token  # a newer Play (or Pause) replaces it and ends this loop
+    run: ToyRun = session.run
+    until = run.config.steps if not run.finished else None
+    last_metrics = 0.0
+    panels_seen = len(run.panels.panels)
+    try:
+        while not session.stop.is_set() and session.play_token is token:
+            with session.lock:
+                run.advance_for(FRAME_SECONDS, until=until)
+                snapshot = run.current()
+            finished = until is not None and run.iteration >= until
+            now = time.perf_counter()
+            metrics_due = now - last_metrics >= METRICS_EVERY_SECONDS or finished
+            new_panels = len(run.panels.panels) != panels_seen
+            panels_seen = len(run.panels.panels)
+            if metrics_due:
+                last_metrics = now
+            yield (
+                plots1d.figure_1d(snapshot, show_d_star, show_half),
+                plots1d.readout_markdown(snapshot),
+                _status(session, "training…" if not finished else ""),
+                _timeline(session) if metrics_due else gr.skip(),
+                plots1d.metrics_figure(run.history.traces) if metrics_due else gr.skip(),
+                plots1d.panels_figure(run.panels.ordered()) if new_panels else gr.skip(),
+                plots1d.generator_losses_figure(snapshot.d_fake) if metrics_due else gr.skip(),
+            )
+            if finished:
+                break
+    except TrainingDiverged as err:
+        session.error = f"Training diverged. {err}"
+        yield _render_all(session, show_d_star, show_half)
+    finally:
+        if session.play_token is token:
+            session.playing = False
+    if not session.error and until is not None and run.iteration >= until:
+        yield _render_all(session, show_d_star, show_half, "finished")
+
+
+def on_pause(session: LiveSession, show_d_star, show_half):
+    session.stop.set()
+    session.playing = False
+    session.play_token = None
+    with session.lock:
+        return _render_all(session, show_d_star, show_half, "paused")
+
+
+def _manual_step(kind: str):
+    def handler(session: LiveSession, preset_name, show_d_star, show_half, *values):
+        if session.playing:
+            return _render_all(session, show_d_star, show_half, "pause before stepping")
+        with session.lock:
+            if session.run is None or session.error:
+                _new_run(session, preset_name, values)
+                if session.run is None:
+                    return _render_all(session, show_d_star, show_half)
+            session.view, session.timeline_index = VIEW_LIVE, -1
+            try:
+                if kind == "d":
+                    session.run.step_discriminator()
+                elif kind == "g":
+                    session.run.step_generator()
+                else:
+                    session.run.step_both()
+            except TrainingDiverged as err:
+                session.error = f"Training diverged. {err}"
+            return _render_all(session, show_d_star, show_half)
+
+    return handler
+
+
+def on_view(session: LiveSession, choice, show_d_star, show_half):
+    """Show a captured panel (a)-(d), or the live state."""
+    session.stop.set()
+    session.play_token = None
+    letter = next((k for k, title in PANEL_TITLES.items() if title == choice), VIEW_LIVE)
+    with session.lock:
+        note = ""
+        if session.run is not None and letter != VIEW_LIVE and letter not in session.run.panels.panels:
+            note = f"panel {choice} has not been captured yet"
+            letter = VIEW_LIVE
+        session.view, session.timeline_index = letter, -1
+        return _render_all(session, show_d_star, show_half, note)
+
+
+def on_timeline(session: LiveSession, index, show_d_star, show_half):
+    """Scrubbing the timeline pauses the run and shows the recorded snapshot."""
+    session.stop.set()
+    session.play_token = None
+    with session.lock:
+        if session.run is not None:
+            session.view, session.timeline_index = "timeline", int(index or 0)
+        return _render_all(session, show_d_star, show_half)
+
+
+def on_overlay(session: LiveSession, show_d_star, show_half):
+    with session.lock:
+        if session.run is None:
+            return gr.skip()
+        return plots1d.figure_1d(_view_snapshot(session), show_d_star, show_half)
+
+
+# ---------------------------------------------------------------------- layout
+def build_tab(demo: gr.Blocks) -> None:
+    """Build the 1-D tab's components and events (call inside a gr.Tab of `demo`)."""
+    default_preset = "goodfellow-fig1"
+    defaults = PRESETS_1D[default_preset].config
+    session = gr.State(LiveSession())
+    with gr.Row():
+        with gr.Column(scale=3):
+            figure = gr.Plot(label="Goodfellow et al. (2014), Figure 1, live", elem_id="toy1d-figure")
+            with gr.Row():
+                play = gr.Button("▶ Play", variant="primary", elem_id="toy1d-play", min_width=80)
+                pause = gr.Button("❚❚ Pause", elem_id="toy1d-pause", min_width=80)
+                step_d = gr.Button("Step D", elem_id="toy1d-step-d", min_width=80)
+                step_g = gr.Button("Step G", elem_id="toy1d-step-g", min_width=80)
+                step_both = gr.Button("Step D+G", elem_id="toy1d-step", min_width=80)
+                reset = gr.Button("↺ Reset", variant="stop", elem_id="toy1d-reset", min_width=80)
+            status = gr.Markdown(_status(LiveSession()), elem_id="toy1d-status")
+            timeline = gr.Slider(0, 1, value=0, step=1, label="timeline: drag to scrub back through the run",
+                                 elem_id="toy1d-timeline")
+            panels_plot = gr.Plot(label="the paper's panels (a)-(d), captured from this run", elem_id="toy1d-panels")
+            view = gr.Radio(PANEL_CHOICES, value=VIEW_LIVE, label="show in the figure", elem_id="toy1d-view")
+            metrics_plot = gr.Plot(label="JS divergence and V(D, G)", elem_id="toy1d-metrics")
+        with gr.Column(scale=1, min_width=300):
+            readout = gr.Markdown(elem_id="toy1d-readout")
+            preset = gr.Dropdown(_preset_choices(), value=default_preset, label="preset", elem_id="toy1d-preset")
+            preset_note = gr.Markdown(PRESETS_1D[default_preset].description)
+            with gr.Row():
+                show_d_star = gr.Checkbox(True, label="show D*(x)", elem_id="toy1d-show-dstar")
+                show_half = gr.Checkbox(True, label="show D = 1/2", elem_id="toy1d-show-half")
+            with gr.Accordion("settings (applied on ↺ Reset)", open=True):
+                controls = build_controls(defaults)
+    with gr.Row():
+        with gr.Column(scale=1):
+            losses_plot = gr.Plot(plots1d.generator_losses_figure(), label="the two generator losses",
+                                  elem_id="toy1d-losses")
+        with gr.Column(scale=1):
+            gr.Markdown(EXPLANATION)
+
+    control_list = [controls[name] for name in CONTROL_NAMES]
+    outputs = [figure, readout, status, timeline, metrics_plot, panels_plot, losses_plot]
+    common = [session, preset, show_d_star, show_half]
+    quiet = dict(show_progress="hidden", concurrency_limit=None)
+    play_event = play.click(on_play, common + control_list, outputs, **quiet)
+    pause.click(on_pause, [session, show_d_star, show_half], outputs, cancels=[play_event], **quiet)
+    reset.click(on_reset, common + control_list, outputs, cancels=[play_event], **quiet)
+    for button, kind in ((step_d, "d"), (step_g, "g"), (step_both, "both")):
+        button.click(_manual_step(kind), common + control_list, outputs, **quiet)
+    preset.input(on_preset, [session, preset, show_d_star, show_half], outputs + [preset_note] + control_list,
+                 cancels=[play_event], **quiet)
+    view.input(on_view, [session, view, show_d_star, show_half], outputs, cancels=[play_event], **quiet)
+    timeline.release(on_timeline, [session, timeline, show_d_star, show_half], outputs, cancels=[play_event], **quiet)
+    for box in (show_d_star, show_half):
+        box.input(on_overlay, [session, show_d_star, show_half], [figure], **quiet)
+    demo.load(on_reset, common + control_list, outputs, **quiet)

@@ -1,0 +1,264 @@
+"""The configuration of a toy GAN run: one frozen dataclass, validated, that round-trips to JSON.
+
+The CLI, the app, the benchmarks and the tests all build a :class:`ToyConfig`; every run
+directory stores it as ``config.json`` so that the run can be rebuilt exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+# The names below are the public vocabulary of the config; each module that implements one of
+# them keeps a registry keyed by the same names (data1d.DATASETS, objectives.OBJECTIVES, ...).
+DATASETS_1D = ("gaussian", "bimodal", "uniform", "skewed")
+NOISE_DISTRIBUTIONS = ("uniform", "gaussian")
+LOSSES = ("non-saturating", "minimax")
+OPTIMIZERS = ("adam", "sgd")
+ACTIVATIONS = ("tanh", "elu", "relu", "leaky-relu")
+DEVICES = ("auto", "cpu", "cuda")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing, of the wrong type or out of range.
+
+    The message names the field and the allowed values, so that the CLI can print it and the
+    app can show it as it is.
+    """
+
+
+@dataclass(frozen=True)
+class ToyConfig:
+    """Everything that defines a toy GAN run; nothing else changes its behaviour."""
+
+    # data
+    dataset: str = "gaussian"
+    # noise z ~ p_z: 'uniform' on [-1, 1]^noise_dim (as in Goodfellow et al. 2014, Fig. 1) or N(0, I)
+    noise: str = "uniform"
+    noise_dim: int = 1
+    # networks: hidden layers and units per hidden layer
+    g_layers: int = 2
+    g_width: int = 32
+    d_layers: int = 2
+    d_width: int = 32
+    activation: str = "tanh"
+    # objective: the generator's loss; the discriminator always maximises V(D, G) (eq. 1)
+    loss: str = "non-saturating"
+    # optimisation (Algorithm 1: k discriminator steps per generator step)
+    g_optimizer: str = "adam"
+    d_optimizer: str = "adam"
+    g_lr: float = 1e-3
+    d_lr: float = 1e-3
+    adam_beta1: float = 0.5
+    adam_beta2: float = 0.999
+    k_d_steps: int = 1
+    batch_size: int = 256
+    # learning rates decay linearly to lr_final_fraction * lr over `steps` (1.0 = constant)
+    lr_final_fraction: float = 1.0
+    # run
+    steps: int = 3000
+    seed: int = 0
+    device: str = "auto"
+    # evaluation: fixed noise, drawn once per run, for the density estimate and the arrows
+    eval_samples: int = 20000
+    grid_points: int = 401
+    arrows: int = 31
+    snapshot_every: int = 25
+    # the paper's panels (a)-(d): (a) when JS first falls below panel_near_js; (b) and (c) on a
+    # fork of the run, after panel_inner_d_steps D updates, then panel_g_steps G updates
+    panel_near_js: float = 0.05
+    panel_inner_d_steps: int = 200
+    panel_g_steps: int = 20
+
+    # ------------------------------------------------------------------ validation
+    def __post_init__(self) -> None:
+        self._check_choice("dataset", DATASETS_1D)
+        self._check_choice("noise", NOISE_DISTRIBUTIONS)
+        self._check_choice("loss", LOSSES)
+        self._check_choice("g_optimizer", OPTIMIZERS)
+        self._check_choice("d_optimizer", OPTIMIZERS)
+        self._check_choice("activation", ACTIVATIONS)
+        self._check_choice("device", DEVICES)
+        self._check_int("noise_dim", 1, 64)
+        self._check_int("g_layers", 1, 8)
+        self._check_int("d_layers", 1, 8)
+        self._check_int("g_width", 1, 1024)
+        self._check_int("d_width", 1, 1024)
+        self._check_int("k_d_steps", 1, 100)
+        self._check_int("batch_size", 2, 65536)
+        self._check_int("steps", 0, 10_000_000)
+        self._check_int("seed", 0, 2**31 - 1)
+        self._check_int("eval_samples", 100, 1_000_000)
+        self._check_int("grid_points", 11, 10001)
+        self._check_int("arrows", 2, 1000)
+        self._check_int("snapshot_every", 1, 1_000_000)
+        self._check_int("panel_inner_d_steps", 0, 100_000)
+        self._check_int("panel_g_steps", 0, 100_000)
+        self._check_float("panel_near_js", 0.0, 1.0)
+        self._check_float("g_lr", 0.0, 10.0, open_low=True)
+        self._check_float("d_lr", 0.0, 10.0, open_low=True)
+        self._check_float("adam_beta1", 0.0, 1.0, open_high=True)
+        self._check_float("adam_beta2", 0.0, 1.0, open_high=True)
+        self._check_float("lr_final_fraction", 0.0, 1.0)
+
+    def _check_choice(self, name: str, choices: tuple[str, ...]) -> None:
+        value = getattr(self, name)
+        if value not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+
+    def _check_int(self, name: str, low: int, high: int) -> None:
+        value = getattr(self, name)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{name} must be a whole number; got {value!r}")
+        if not low <= value <= high:
+            raise ConfigError(f"{name} must be between {low} and {high}; got {value}")
+
+    def _check_float(
+        self, name: str, low: float, high: float, open_low: bool = False, open_high: bool = False
+    ) -> None:
+        value = getattr(self, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{name} must be a number; got {value!r}")
+        if not math.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number; got {value!r}")
+        too_low = value <= low if open_low else value < low
+        too_high = value >= high if open_high else value > high
+        if too_low or too_high:
+            lo = "(" if open_low else "["
+            hi = ")" if open_high else "]"
+            raise ConfigError(f"{name} must lie in {lo}{low}, {high}{hi}; got {value}")
+
+    # ------------------------------------------------------------------ round trips
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ToyConfig":
+        if not isinstance(data, dict):
+            raise ConfigError(f"a configuration must be a JSON object; got {type(data).__name__}")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"unknown configuration keys: {', '.join(unknown)}")
+        coerced = {}
+        for f in fields(cls):
+            if f.name in data:
+                value = data[f.name]
+                # JSON has one number type: accept 3.0 for an int field, 3 for a float field
+                if f.type == "int" and isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                if f.type == "float" and isinstance(value, int) and not isinstance(value, bool):
+                    value = float(value)
+                coerced[f.name] = value
+        return cls(**coerced)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ToyConfig":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ConfigError(f"configuration is not valid JSON: {err}") from None
+        return cls.from_dict(data)
+
+    def to_query(self) -> str:
+        """The fields that differ from the defaults, as a URL query string (for sharing)."""
+        default = ToyConfig()
+        changed = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) != getattr(default, f.name)
+        }
+        return urlencode(changed)
+
+    @classmethod
+    def from_query(cls, query: str) -> "ToyConfig":
+        types = {f.name: f.type for f in fields(cls)}
+        data: dict[str, Any] = {}
+        for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+            if key not in types:
+                raise ConfigError(f"unknown configuration key in URL: {key}")
+            data[key] = _parse_scalar(key, raw, types[key])
+        return cls.from_dict(data)
+
+    def replace(self, **changes: Any) -> "ToyConfig":
+        return dataclasses.replace(self, **changes)
+
+
+def _parse_scalar(name: str, raw: str, type_name: str) -> Any:
+    """Parse a string (from a URL or a text box) into the field's type, with a clear message."""
+    try:
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+    except ValueError:
+        kind = "whole number" if type_name == "int" else "number"
+        raise ConfigError(f"{name} must be a {kind}; got {raw!r}") from None
+    return raw
+
+
+# ---------------------------------------------------------------------- presets
+@dataclass(frozen=True)
+class Preset:
+    """A named configuration with a short CLI name and a sentence for the UI."""
+
+    name: str
+    title: str
+    description: str
+    config: ToyConfig = field(default_factory=ToyConfig)
+
+
+PRESETS_1D: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(
+            "goodfellow-fig1",
+            "Goodfellow Figure 1",
+            "A Gaussian p_data, uniform z, small tanh MLPs and the non-saturating loss: "
+            "press Play and watch p_g slide onto p_data while D(x) flattens to 1/2.",
+            ToyConfig(),
+        ),
+        Preset(
+            "saturating",
+            "Saturating loss stalls",
+            "Same as Figure 1 but with the minimax generator loss log(1 - D(G(z))) and a "
+            "strong discriminator (k = 5): early on D rejects the fakes and G barely moves.",
+            ToyConfig(loss="minimax", k_d_steps=5, d_lr=2e-3),
+        ),
+        Preset(
+            "bimodal",
+            "Two modes",
+            "A mixture of two Gaussians: G must split its one noise interval in two, with a "
+            "steep jump in G(z) where p_g has to be near zero.",
+            ToyConfig(dataset="bimodal", g_width=64, d_width=64, steps=6000),
+        ),
+        Preset(
+            "uniform",
+            "Uniform target",
+            "A uniform p_data: G must become a straight line from the z interval onto it.",
+            ToyConfig(dataset="uniform"),
+        ),
+        Preset(
+            "skewed",
+            "Skewed target",
+            "A log-normal p_data with a long right tail; Gaussian noise.",
+            ToyConfig(dataset="skewed", noise="gaussian", steps=5000),
+        ),
+    )
+}
+
+
+def preset_config(name: str) -> ToyConfig:
+    try:
+        return PRESETS_1D[name].config
+    except KeyError:
+        raise ConfigError(
+            f"unknown preset {name!r}; choose one of {', '.join(PRESETS_1D)}"
+        ) from None
