@@ -184,14 +184,14 @@ class ToyConfig:
         for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
             if key not in types:
                 raise ConfigError(f"unknown configuration key in URL: {key}")
-            data[key] = _parse_scalar(key, raw, types[key])
+            data[key] = parse_field_value(key, raw, types[key])
         return cls.from_dict(data)
 
     def replace(self, **changes: Any) -> "ToyConfig":
         return dataclasses.replace(self, **changes)
 
 
-def _parse_scalar(name: str, raw: str, type_name: str) -> Any:
+def parse_field_value(name: str, raw: str, type_name: str) -> Any:
     """Parse a string (from a URL or a text box) into the field's type, with a clear message."""
     try:
         if type_name == "int":

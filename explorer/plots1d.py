@@ -100,11 +100,22 @@ def figure_1d(
                    showlegend=False, hoverinfo="skip"),
         row=2, col=1,
     )
-    annotations = [
-        dict(x=xt, y=0.93, ax=zs, ay=0.07, xref="x2", yref="y3", axref="x2", ayref="y3",
-             showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.1, arrowcolor=ARROW_COLOR, text="")
-        for zs, xt in zip(z_on_axis, x_targets)
-    ]
+    # the arrows z -> G(z): one trace of segments, each ending in an arrowhead marker that
+    # points along its segment (one trace redraws far faster than one annotation per arrow)
+    seg_x = np.full(3 * len(z_on_axis), np.nan)
+    seg_y = np.full(3 * len(z_on_axis), np.nan)
+    seg_x[0::3], seg_x[1::3] = z_on_axis, x_targets
+    seg_y[0::3], seg_y[1::3] = 0.04, 0.9
+    fig.add_trace(
+        go.Scatter(x=seg_x, y=seg_y, mode="lines+markers", name="arrows z → x = G(z)",
+                   showlegend=False, hoverinfo="skip",
+                   line=dict(color=ARROW_COLOR, width=1.1),
+                   marker=dict(symbol=["circle", "arrow", "circle"] * len(z_on_axis),
+                               size=[0, 9, 0] * len(z_on_axis), angleref="previous",
+                               color=ARROW_COLOR)),
+        row=2, col=1,
+    )
+    annotations = []
     annotations += [
         dict(x=x_range[0], y=1.0, xref="x2", yref="y3", text="<b>x</b>", showarrow=False,
              xanchor="right", xshift=-4),
@@ -129,7 +140,8 @@ def figure_1d(
     p_max = max(float(np.nanmax(s.p_data)), 1e-9)
     fig.update_yaxes(title_text="density", range=[0, 1.25 * p_max], showgrid=True, gridcolor="#eee",
                      row=1, col=1, secondary_y=False)
-    fig.update_yaxes(title_text="D(x)", range=[0, 1.05], showgrid=False, row=1, col=1, secondary_y=True)
+    fig.update_yaxes(title_text="D(x)", range=[0, 1.05], tickvals=[0, 0.25, 0.5, 0.75, 1], showgrid=False,
+                     row=1, col=1, secondary_y=True)
     fig.update_yaxes(range=[-0.25, 1.25], showticklabels=False, showgrid=False, zeroline=False, row=2, col=1)
     fig.update_xaxes(range=list(x_range), showgrid=False, row=1, col=1)
     fig.update_xaxes(range=list(x_range), title_text="x", showgrid=False, row=2, col=1)

@@ -1,0 +1,132 @@
+"""The 1-D tab in a real browser (Debian's headless Chromium): Play, Pause, bad input, two
+independent sessions, and no request leaving the machine."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+FIGURE_TITLE = "#toy1d-figure .gtitle"
+
+
+def _open(browser, app, requests=None):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    if requests is not None:
+        page.on("request", lambda request: requests.append(request.url))
+    page.goto(app.url)
+    page.wait_for_selector(FIGURE_TITLE, timeout=30_000)
+    return context, page
+
+
+def _iteration(page) -> int:
+    title = page.locator(FIGURE_TITLE).text_content()
+    match = re.search(r"iteration (\d+)", title)
+    assert match, title
+    return int(match.group(1))
+
+
+def _status(page) -> str:
+    return page.locator("#toy1d-status").inner_text()
+
+
+def test_play_trains_and_pause_stops(browser, app):
+    requests: list[str] = []
+    context, page = _open(browser, app, requests)
+    try:
+        assert _iteration(page) == 0
+        assert "p_data(x): real data density" in page.locator("#toy1d-figure").inner_text()
+        page.click("#toy1d-play")
+        # the figure's title carries the iteration: wait for it to move, twice
+        page.wait_for_function(
+            "sel => /iteration ([1-9]\\d*)/.test(document.querySelector(sel).textContent)",
+            arg=FIGURE_TITLE, timeout=20_000,
+        )
+        first = _iteration(page)
+        page.wait_for_function(
+            "([sel, n]) => { const m = document.querySelector(sel).textContent.match(/iteration (\\d+)/);"
+            " return m && Number(m[1]) > n; }",
+            arg=[FIGURE_TITLE, first], timeout=20_000,
+        )
+        page.click("#toy1d-pause")
+        page.wait_for_function(
+            "() => document.querySelector('#toy1d-status').innerText.includes('paused')", timeout=10_000
+        )
+        page.wait_for_timeout(500)  # let the last in-flight frame land
+        stopped_at = _iteration(page)
+        page.wait_for_timeout(2000)
+        assert _iteration(page) == stopped_at, "the figure kept changing after Pause"
+        assert stopped_at > first
+        # the D-only step moves D and not G: the iteration count (G updates) stays
+        page.click("#toy1d-step-d")
+        page.wait_for_function(
+            "() => document.querySelector('#toy1d-figure .gtitle').textContent.includes('D update')",
+            timeout=10_000,
+        )
+        assert _iteration(page) == stopped_at
+        page.click("#toy1d-step-g")
+        page.wait_for_function(
+            f"() => document.querySelector('#toy1d-figure .gtitle').textContent.includes('iteration {stopped_at + 1}')",
+            timeout=10_000,
+        )
+    finally:
+        context.close()
+    outside = [u for u in requests if urlparse(u).hostname not in ("127.0.0.1", "localhost")
+               and not u.startswith(("data:", "blob:"))]
+    assert outside == [], f"the page made outside requests: {outside[:5]}"
+    assert app.outside_attempts() == [], f"the server tried to reach the network: {app.outside_attempts()}"
+
+
+def test_bad_input_gives_a_message_and_the_server_keeps_serving(browser, app):
+    context, page = _open(browser, app)
+    try:
+        box = page.locator("#toy1d-d-lr input")
+        box.fill("-1")
+        box.press("Enter")
+        page.click("#toy1d-reset")
+        page.wait_for_function(
+            "() => document.querySelector('#toy1d-status').innerText.includes('Invalid setting')", timeout=10_000
+        )
+        assert "d_lr must lie in" in _status(page)
+        box.fill("0.001")
+        box.press("Enter")
+        page.click("#toy1d-reset")
+        page.wait_for_function(
+            "() => document.querySelector('#toy1d-status').innerText.includes('new run ready')", timeout=10_000
+        )
+        assert _iteration(page) == 0
+    finally:
+        context.close()
+
+
+def test_two_sessions_train_independently(browser, app):
+    context_a, page_a = _open(browser, app)
+    context_b, page_b = _open(browser, app)
+    try:
+        page_a.click("#toy1d-play")
+        page_a.wait_for_function(
+            "sel => /iteration ([1-9]\\d*)/.test(document.querySelector(sel).textContent)",
+            arg=FIGURE_TITLE, timeout=20_000,
+        )
+        # B presses nothing: its run is still at iteration 0 while A trains
+        page_b.wait_for_timeout(1000)
+        assert _iteration(page_b) == 0
+        # B's Pause must not stop A
+        page_b.click("#toy1d-pause")
+        page_b.wait_for_function(
+            "() => document.querySelector('#toy1d-status').innerText.includes('paused')", timeout=10_000
+        )
+        before = _iteration(page_a)
+        page_a.wait_for_function(
+            "([sel, n]) => { const m = document.querySelector(sel).textContent.match(/iteration (\\d+)/);"
+            " return m && Number(m[1]) > n; }",
+            arg=[FIGURE_TITLE, before], timeout=20_000,
+        )
+        page_a.click("#toy1d-pause")
+    finally:
+        context_a.close()
+        context_b.close()
