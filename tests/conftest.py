@@ -12,6 +12,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import torch
+
+# the toy networks are overhead-bound: one intra-op thread is fastest, as in the CLI and the app
+torch.set_num_threads(1)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

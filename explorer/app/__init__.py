@@ -28,6 +28,11 @@ def build_app() -> gr.Blocks:
 
 
 def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, **kwargs):
+    import torch
+
+    # toy networks are overhead-bound: one intra-op thread each, so that sessions training at
+    # once share the cores instead of fighting over them
+    torch.set_num_threads(1)
     demo = build_app()
     demo.queue(default_concurrency_limit=None)
     return demo.launch(
