@@ -29,8 +29,8 @@ def timeline_figure(snapshots: list[Snapshot1D], max_frames: int = 80) -> go.Fig
     fig = go.Figure(figures[-1])
     fig.frames = [
         go.Frame(
-            data=f.data,
-            layout=dict(annotations=f.layout.annotations, title=f.layout.title),
+            data=f["data"],
+            layout=dict(annotations=f["layout"]["annotations"], title=f["layout"]["title"]),
             name=str(s.iteration),
         )
         for s, f in zip(chosen, figures)

@@ -20,12 +20,13 @@ from ..config import (
 from ..panels import PANEL_TITLES
 from ..toyrun import ToyRun
 from ..training import TrainingDiverged
+from .plotting import plot_value
 from .session import LiveSession
 
 # seconds of training between two figure updates: headless Chromium redraws ~10 Plotly figures
 # a second, so faster yields would queue up and delay Pause (see shared notes on the backlog trap)
-FRAME_SECONDS = 0.15
-METRICS_EVERY_SECONDS = 1.0
+FRAME_SECONDS = 0.25
+METRICS_EVERY_SECONDS = 2.0
 VIEW_LIVE = "live"
 PANEL_CHOICES = [VIEW_LIVE] + [PANEL_TITLES[k] for k in "abcd"]
 
@@ -147,7 +148,7 @@ def _render_all(session: LiveSession, show_d_star: bool, show_half: bool, note: 
     snapshot = _view_snapshot(session)
     run = session.run
     return (
-        plots1d.figure_1d(snapshot, show_d_star, show_half),
+        plot_value(plots1d.figure_1d(snapshot, show_d_star, show_half)),
         plots1d.readout_markdown(snapshot),
         _status(session, note),
         _timeline(session),
@@ -222,7 +223,7 @@ def on_play(session: LiveSession, preset_name, show_d_star, show_half, *values):
             if metrics_due:
                 last_metrics = now
             yield (
-                plots1d.figure_1d(snapshot, show_d_star, show_half),
+                plot_value(plots1d.figure_1d(snapshot, show_d_star, show_half)),
                 plots1d.readout_markdown(snapshot),
                 _status(session, "training…" if not finished else ""),
                 _timeline(session) if metrics_due else gr.skip(),
@@ -302,7 +303,7 @@ def on_overlay(session: LiveSession, show_d_star, show_half):
     with session.lock:
         if session.run is None:
             return gr.skip()
-        return plots1d.figure_1d(_view_snapshot(session), show_d_star, show_half)
+        return plot_value(plots1d.figure_1d(_view_snapshot(session), show_d_star, show_half))
 
 
 # ---------------------------------------------------------------------- layout

@@ -1,0 +1,171 @@
+"""Benchmark of the 1-D tab: training iterations per second and figure updates per second.
+
+    python bench/bench_toy1d.py [--seconds 10] [--preset goodfellow-fig1]
+
+Measures, in one run on this machine:
+  1. headless training: iterations per second of the trainer alone (no snapshots), and of a
+     ToyRun that records a snapshot every config.snapshot_every iterations, as the CLI does;
+  2. drawing: milliseconds to take a snapshot, build the Plotly figure and serialise it;
+  3. live: the app in headless Chromium, Play pressed for --seconds: figure redraws per second
+     seen in the page, training iterations per second reached while drawing, and the time from
+     pressing Pause to the last redraw;
+and prints the ratios between them. Needs Debian's chromium at /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import plotly.io as pio
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from explorer import plots1d  # noqa: E402
+from explorer.config import preset_config  # noqa: E402
+from explorer.toyrun import ToyRun  # noqa: E402
+from explorer.training import ToyTrainer  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def headless_rates(preset: str, seconds: float) -> dict[str, float]:
+    config = preset_config(preset)
+    trainer = ToyTrainer(config)
+    trainer.train(20)  # warm-up
+    start, done = time.perf_counter(), 0
+    while time.perf_counter() - start < seconds:
+        trainer.train(25)
+        done += 25
+    bare = done / (time.perf_counter() - start)
+
+    run = ToyRun(config)
+    start, done = time.perf_counter(), 0
+    while time.perf_counter() - start < seconds:
+        run.advance(config.snapshot_every)
+        done += config.snapshot_every
+    recorded = done / (time.perf_counter() - start)
+
+    timings = {"snapshot": [], "figure": [], "json": []}
+    for _ in range(20):
+        t0 = time.perf_counter()
+        snapshot = run.trainer.snapshot()
+        t1 = time.perf_counter()
+        figure = plots1d.figure_1d(snapshot)
+        t2 = time.perf_counter()
+        pio.to_json(figure, validate=False)
+        t3 = time.perf_counter()
+        timings["snapshot"].append(t1 - t0)
+        timings["figure"].append(t2 - t1)
+        timings["json"].append(t3 - t2)
+    median = {k: sorted(v)[len(v) // 2] * 1000 for k, v in timings.items()}
+    return {"bare_its": bare, "recorded_its": recorded, **{f"{k}_ms": v for k, v in median.items()}}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+OBSERVER = """
+() => {
+  window.__redraws = [];
+  const target = document.querySelector('#toy1d-figure');
+  new MutationObserver(() => {
+    const t = document.querySelector('#toy1d-figure .gtitle');
+    const text = t ? t.textContent : '';
+    const last = window.__redraws[window.__redraws.length - 1];
+    if (!last || last.text !== text) window.__redraws.push({time: performance.now(), text});
+  }).observe(target, {subtree: true, childList: true, characterData: true});
+}
+"""
+
+
+def live_rates(seconds: float) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, str(ROOT / "launch.py"), "--port", str(port)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(180):
+            try:
+                urllib.request.urlopen(url, timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+                                        args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            page.wait_for_selector("#toy1d-figure .gtitle", timeout=60_000)
+            page.evaluate(OBSERVER)
+            page.click("#toy1d-play")
+            page.wait_for_timeout(seconds * 1000)
+            pause_clicked = page.evaluate("performance.now()")
+            page.click("#toy1d-pause")
+            page.wait_for_timeout(3000)
+            redraws = page.evaluate("window.__redraws")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+
+    def iteration(text):
+        m = re.search(r"iteration (\d+)", text)
+        return int(m.group(1)) if m else 0
+
+    during = [r for r in redraws if r["time"] <= pause_clicked and iteration(r["text"]) > 0]
+    if len(during) < 2:
+        raise RuntimeError(f"too few redraws seen while playing: {len(during)}")
+    span = (during[-1]["time"] - during[0]["time"]) / 1000
+    after = [r for r in redraws if r["time"] > pause_clicked]
+    return {
+        "redraws_per_s": (len(during) - 1) / span,
+        "live_its": (iteration(during[-1]["text"]) - iteration(during[0]["text"])) / span,
+        "pause_to_last_redraw_s": ((after[-1]["time"] - pause_clicked) / 1000) if after else 0.0,
+        "redraws_after_pause": len(after),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--preset", default="goodfellow-fig1")
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    h = headless_rates(args.preset, min(args.seconds, 5.0))
+    print(f"preset {args.preset}, torch {torch.__version__}, {os.cpu_count()} cores")
+    print(f"headless training, trainer alone       : {h['bare_its']:8.1f} iterations/s")
+    print(f"headless training, with snapshots (CLI): {h['recorded_its']:8.1f} iterations/s")
+    print(f"snapshot {h['snapshot_ms']:.1f} ms · figure build {h['figure_ms']:.1f} ms · "
+          f"JSON {h['json_ms']:.1f} ms (medians of 20)")
+    if args.no_browser:
+        return
+    live = live_rates(args.seconds)
+    print(f"live in headless Chromium              : {live['redraws_per_s']:8.2f} figure updates/s")
+    print(f"live training while drawing            : {live['live_its']:8.1f} iterations/s")
+    print(f"Pause -> last redraw                   : {live['pause_to_last_redraw_s']:8.2f} s "
+          f"({live['redraws_after_pause']} redraws after the click)")
+    print(f"ratio live / headless-with-snapshots   : {live['live_its'] / h['recorded_its']:8.2f}")
+    print(f"ratio snapshots / trainer alone        : {h['recorded_its'] / h['bare_its']:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
