@@ -1,14 +1,25 @@
-"""Per-browser-session state for a live training tab.
+"""Per-browser-session state for a live training tab, and its background training thread.
 
 Each browser session gets its own `LiveSession` (kept by Gradio in a `gr.State`): its own run,
-its own stop flag and its own lock. Nothing here is module-level, so two tabs never share a
-model, a thread or a flag.
+its own training thread, stop flag and lock. Nothing here is module-level, so two tabs never
+share a model, a thread or a flag.
+
+Training runs in a thread of its own while the page polls for frames with a `gr.Timer`: the
+browser asks for a frame only when it has drawn the last one, so frames can never queue up
+behind a slow browser (the "backlog trap"), and Pause stops training at once, whatever the page
+is still drawing. A thread whose page stopped polling (the tab was closed) ends by itself.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
+
+# seconds of training between two checks of the stop flag
+SLICE_SECONDS = 0.05
+# a training thread whose page has not polled for this long is orphaned and stops
+ORPHAN_SECONDS = 15.0
 
 
 class LiveSession:
@@ -17,13 +28,53 @@ class LiveSession:
     def __init__(self) -> None:
         self.run: Any = None  # the tab's run object (e.g. ToyRun), built on first use
         self.error: str | None = None  # set when training failed or a setting is invalid
-        self.stop = threading.Event()  # set by Pause: the Play loop checks it between slices
-        self.lock = threading.Lock()  # one handler at a time touches the run
-        self.playing = False
+        self.stop = threading.Event()  # set by Pause; the training thread checks it every slice
+        self.lock = threading.Lock()  # one thread at a time touches the run
+        self.thread: threading.Thread | None = None
+        self.last_poll = time.monotonic()
+        self.last_metrics = 0.0  # when the slower plots were last sent
+        self.panels_sent = -1  # how many panels the page has
         self.view = "live"  # "live", a panel letter, or "timeline"
         self.timeline_index = -1
-        self.play_token: object = None  # identifies the Play loop that may train; others stop
 
     def __deepcopy__(self, memo) -> "LiveSession":
         # gr.State deep-copies its initial value for each new browser session: give a fresh one
         return LiveSession()
+
+    @property
+    def playing(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def start(self, until: int | None, on_error: type[Exception]) -> None:
+        """Train self.run in a background thread until Pause, iteration `until`, an error of
+        type `on_error` (its message is kept in self.error), or an orphaned page."""
+        if self.playing:
+            return
+        self.stop.clear()
+        self.last_poll = time.monotonic()
+        self.thread = threading.Thread(target=self._train, args=(self.run, until, on_error), daemon=True,
+                                       name="gan-explorer-training")
+        self.thread.start()
+
+    def _train(self, run, until: int | None, on_error: type[Exception]) -> None:
+        while not self.stop.is_set():
+            if time.monotonic() - self.last_poll > ORPHAN_SECONDS:
+                return
+            with self.lock:
+                if run is not self.run:  # the run was replaced (Reset): this thread is done
+                    return
+                try:
+                    run.advance_for(SLICE_SECONDS, until=until)
+                except on_error as err:
+                    self.error = f"Training diverged. {err}"
+                    return
+                if until is not None and run.iteration >= until:
+                    return
+
+    def halt(self) -> None:
+        """Stop the training thread and wait for it (at most one slice)."""
+        self.stop.set()
+        thread = self.thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5.0)
+        self.thread = None

@@ -23,9 +23,9 @@ from ..training import TrainingDiverged
 from .plotting import plot_value
 from .session import LiveSession
 
-# seconds of training between two figure updates: headless Chromium redraws ~10 Plotly figures
-# a second, so faster yields would queue up and delay Pause (see shared notes on the backlog trap)
-FRAME_SECONDS = 0.25
+# the page polls for a frame every FRAME_SECONDS (a gr.Timer: the browser asks for the next frame
+# only once it has drawn the last, so frames never queue up behind a slow browser)
+FRAME_SECONDS = 0.2
 METRICS_EVERY_SECONDS = 2.0
 VIEW_LIVE = "live"
 PANEL_CHOICES = [VIEW_LIVE] + [PANEL_TITLES[k] for k in "abcd"]
@@ -143,10 +143,12 @@ def _timeline(session: LiveSession):
 
 def _render_all(session: LiveSession, show_d_star: bool, show_half: bool, note: str = ""):
     """Every output of the tab, from the session as it is."""
+    timer = gr.Timer(active=session.playing)
     if session.run is None:
-        return (gr.skip(), gr.skip(), _status(session, note), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        return (gr.skip(), gr.skip(), _status(session, note), gr.skip(), gr.skip(), gr.skip(), gr.skip(), timer)
     snapshot = _view_snapshot(session)
     run = session.run
+    session.panels_sent = len(run.panels.panels)
     return (
         plot_value(plots1d.figure_1d(snapshot, show_d_star, show_half)),
         plots1d.readout_markdown(snapshot),
@@ -155,13 +157,16 @@ def _render_all(session: LiveSession, show_d_star: bool, show_half: bool, note: 
         plots1d.metrics_figure(run.history.traces),
         plots1d.panels_figure(run.panels.ordered()),
         plots1d.generator_losses_figure(snapshot.d_fake),
+        timer,
     )
 
 
 def _new_run(session: LiveSession, preset_name, values) -> str:
-    """Replace the session's run with a fresh one from the controls; returns a note."""
+    """Replace the session's run with a fresh one from the controls; returns a note.
+    The caller holds session.lock, so the old run's thread is only told to stop: it sees the
+    flag (or that its run was replaced) as soon as it next takes the lock."""
     session.stop.set()
-    session.playing = False
+    session.thread = None
     session.error = None
     session.view, session.timeline_index = VIEW_LIVE, -1
     try:
@@ -193,60 +198,51 @@ def on_preset(session: LiveSession, preset_name, show_d_star, show_half):
 
 
 def on_play(session: LiveSession, preset_name, show_d_star, show_half, *values):
-    """Train in slices of FRAME_SECONDS and yield the figure after each, until Pause, the end
-    of the budget, or a failure."""
+    """Start training in the session's background thread; the timer then polls for frames."""
     with session.lock:
+        note = ""
         if session.error or session.run is None:
             note = _new_run(session, preset_name, values)
             if session.run is None:
-                yield _render_all(session, show_d_star, show_half, note)
-                return
-        session.stop.clear()
-        session.playing = True
+                return _render_all(session, show_d_star, show_half, note)
         session.view, session.timeline_index = VIEW_LIVE, -1
-        token = object()
-        session.play_token = token  # a newer Play (or Pause) replaces it and ends this loop
-    run: ToyRun = session.run
-    until = run.config.steps if not run.finished else None
-    last_metrics = 0.0
-    panels_seen = len(run.panels.panels)
-    try:
-        while not session.stop.is_set() and session.play_token is token:
-            with session.lock:
-                run.advance_for(FRAME_SECONDS, until=until)
-                snapshot = run.current()
-            finished = until is not None and run.iteration >= until
-            now = time.perf_counter()
-            metrics_due = now - last_metrics >= METRICS_EVERY_SECONDS or finished
-            new_panels = len(run.panels.panels) != panels_seen
-            panels_seen = len(run.panels.panels)
-            if metrics_due:
-                last_metrics = now
-            yield (
-                plot_value(plots1d.figure_1d(snapshot, show_d_star, show_half)),
-                plots1d.readout_markdown(snapshot),
-                _status(session, "training…" if not finished else ""),
-                _timeline(session) if metrics_due else gr.skip(),
-                plots1d.metrics_figure(run.history.traces) if metrics_due else gr.skip(),
-                plots1d.panels_figure(run.panels.ordered()) if new_panels else gr.skip(),
-                plots1d.generator_losses_figure(snapshot.d_fake) if metrics_due else gr.skip(),
-            )
-            if finished:
-                break
-    except TrainingDiverged as err:
-        session.error = f"Training diverged. {err}"
-        yield _render_all(session, show_d_star, show_half)
-    finally:
-        if session.play_token is token:
-            session.playing = False
-    if not session.error and until is not None and run.iteration >= until:
-        yield _render_all(session, show_d_star, show_half, "finished")
+        run: ToyRun = session.run
+    # within its budget a run stops at config.steps; once there, Play trains on without end
+    session.start(until=run.config.steps if not run.finished else None, on_error=TrainingDiverged)
+    session.last_metrics = 0.0
+    return _render_all(session, show_d_star, show_half, "training…")
+
+
+def on_tick(session: LiveSession, show_d_star, show_half):
+    """One frame for the page: the figure always, the slower plots every few seconds."""
+    session.last_poll = time.monotonic()
+    if session.run is None:
+        return (*[gr.skip()] * 7, gr.Timer(active=False))
+    if not session.playing:  # finished, failed or paused since the last frame: a full final frame
+        return _render_all(session, show_d_star, show_half, "finished" if session.run.finished else "")
+    with session.lock:
+        run: ToyRun = session.run
+        snapshot = run.current()
+        now = time.monotonic()
+        slow_due = now - session.last_metrics >= METRICS_EVERY_SECONDS
+        if slow_due:
+            session.last_metrics = now
+        new_panels = len(run.panels.panels) != session.panels_sent
+        session.panels_sent = len(run.panels.panels)
+        return (
+            plot_value(plots1d.figure_1d(snapshot, show_d_star, show_half)),
+            plots1d.readout_markdown(snapshot),
+            _status(session, "training…"),
+            _timeline(session) if slow_due else gr.skip(),
+            plots1d.metrics_figure(run.history.traces) if slow_due else gr.skip(),
+            plots1d.panels_figure(run.panels.ordered()) if new_panels else gr.skip(),
+            plots1d.generator_losses_figure(snapshot.d_fake) if slow_due else gr.skip(),
+            gr.skip(),
+        )
 
 
 def on_pause(session: LiveSession, show_d_star, show_half):
-    session.stop.set()
-    session.playing = False
-    session.play_token = None
+    session.halt()
     with session.lock:
         return _render_all(session, show_d_star, show_half, "paused")
 
@@ -277,8 +273,7 @@ def _manual_step(kind: str):
 
 def on_view(session: LiveSession, choice, show_d_star, show_half):
     """Show a captured panel (a)-(d), or the live state."""
-    session.stop.set()
-    session.play_token = None
+    session.halt()
     letter = next((k for k, title in PANEL_TITLES.items() if title == choice), VIEW_LIVE)
     with session.lock:
         note = ""
@@ -291,8 +286,7 @@ def on_view(session: LiveSession, choice, show_d_star, show_half):
 
 def on_timeline(session: LiveSession, index, show_d_star, show_half):
     """Scrubbing the timeline pauses the run and shows the recorded snapshot."""
-    session.stop.set()
-    session.play_token = None
+    session.halt()
     with session.lock:
         if session.run is not None:
             session.view, session.timeline_index = "timeline", int(index or 0)
@@ -345,18 +339,19 @@ def build_tab(demo: gr.Blocks) -> None:
             gr.Markdown(EXPLANATION)
 
     control_list = [controls[name] for name in CONTROL_NAMES]
-    outputs = [figure, readout, status, timeline, metrics_plot, panels_plot, losses_plot]
+    timer = gr.Timer(FRAME_SECONDS, active=False)
+    outputs = [figure, readout, status, timeline, metrics_plot, panels_plot, losses_plot, timer]
     common = [session, preset, show_d_star, show_half]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
-    play_event = play.click(on_play, common + control_list, outputs, **quiet)
-    pause.click(on_pause, [session, show_d_star, show_half], outputs, cancels=[play_event], **quiet)
-    reset.click(on_reset, common + control_list, outputs, cancels=[play_event], **quiet)
+    play.click(on_play, common + control_list, outputs, **quiet)
+    timer.tick(on_tick, [session, show_d_star, show_half], outputs, **quiet)
+    pause.click(on_pause, [session, show_d_star, show_half], outputs, **quiet)
+    reset.click(on_reset, common + control_list, outputs, **quiet)
     for button, kind in ((step_d, "d"), (step_g, "g"), (step_both, "both")):
         button.click(_manual_step(kind), common + control_list, outputs, **quiet)
-    preset.input(on_preset, [session, preset, show_d_star, show_half], outputs + [preset_note] + control_list,
-                 cancels=[play_event], **quiet)
-    view.input(on_view, [session, view, show_d_star, show_half], outputs, cancels=[play_event], **quiet)
-    timeline.release(on_timeline, [session, timeline, show_d_star, show_half], outputs, cancels=[play_event], **quiet)
+    preset.input(on_preset, [session, preset, show_d_star, show_half], outputs + [preset_note] + control_list, **quiet)
+    view.input(on_view, [session, view, show_d_star, show_half], outputs, **quiet)
+    timeline.release(on_timeline, [session, timeline, show_d_star, show_half], outputs, **quiet)
     for box in (show_d_star, show_half):
         box.input(on_overlay, [session, show_d_star, show_half], [figure], **quiet)
     demo.load(on_reset, common + control_list, outputs, **quiet)
