@@ -116,6 +116,8 @@ def _view_snapshot(session: LiveSession):
         return run.history[session.timeline_index]
     if session.view in run.panels.panels:
         return run.panels.panels[session.view]
+    if session.error:  # the networks hold NaNs now: show the last good snapshot
+        return run.history.latest
     return run.current()
 
 
@@ -222,7 +224,12 @@ def on_tick(session: LiveSession, show_d_star, show_half):
         return _render_all(session, show_d_star, show_half, "finished" if session.run.finished else "")
     with session.lock:
         run: ToyRun = session.run
-        snapshot = run.current()
+        try:
+            snapshot = run.current()
+        except TrainingDiverged as err:
+            session.error = f"Training diverged. {err}"
+            session.stop.set()
+            return _render_all(session, show_d_star, show_half)
         now = time.monotonic()
         slow_due = now - session.last_metrics >= METRICS_EVERY_SECONDS
         if slow_due:

@@ -1,0 +1,70 @@
+"""The 1-D tab's handlers called directly (no browser): bad input and a diverging run give a
+message, never an exception, and Reset recovers."""
+
+import time
+
+from explorer.app import tab_toy1d as tab
+from explorer.app.session import LiveSession
+from explorer.config import ToyConfig
+
+STATUS = 2  # index of the status text among the tab's outputs
+
+
+def _values(config: ToyConfig):
+    return tab.controls_from_config(config)
+
+
+def test_controls_round_trip_a_config():
+    config = ToyConfig(dataset="bimodal", k_d_steps=3, d_lr=2e-3, seed=9)
+    assert tab.config_from_controls("goodfellow-fig1", _values(config)) == config
+
+
+def test_invalid_settings_give_a_message_and_reset_recovers():
+    session = LiveSession()
+    values = _values(ToyConfig())
+    bad = list(values)
+    bad[tab.CONTROL_NAMES.index("batch_size")] = 2.5
+    out = tab.on_reset(session, "goodfellow-fig1", True, True, *bad)
+    assert "Invalid setting" in out[STATUS] and "batch_size must be a whole number" in out[STATUS]
+    assert session.run is None
+    empty = list(values)
+    empty[tab.CONTROL_NAMES.index("d_lr")] = None
+    out = tab.on_play(session, "goodfellow-fig1", True, True, *empty)
+    assert "d_lr is empty" in out[STATUS] and not session.playing
+    out = tab.on_reset(session, "goodfellow-fig1", True, True, *values)
+    assert "new run ready" in out[STATUS] and session.run is not None
+
+
+def test_a_diverging_run_reports_and_keeps_the_session_usable():
+    session = LiveSession()
+    wild = ToyConfig(d_optimizer="sgd", g_optimizer="sgd", d_lr=5.0, g_lr=5.0, activation="relu", seed=0)
+    tab.on_reset(session, "goodfellow-fig1", True, True, *_values(wild))
+    tab.on_play(session, "goodfellow-fig1", True, True, *_values(wild))
+    deadline = time.time() + 30
+    while session.playing and time.time() < deadline:
+        time.sleep(0.05)
+    out = tab.on_tick(session, True, True)
+    assert "Training diverged" in out[STATUS] and "learning rates" in out[STATUS]
+    out = tab.on_reset(session, "goodfellow-fig1", True, True, *_values(ToyConfig()))
+    assert "new run ready" in out[STATUS] and session.error is None
+
+
+def test_play_then_pause_trains_and_stops():
+    session = LiveSession()
+    values = _values(ToyConfig(steps=100_000))
+    tab.on_reset(session, "goodfellow-fig1", True, True, *values)
+    tab.on_play(session, "goodfellow-fig1", True, True, *values)
+    time.sleep(0.5)
+    tab.on_tick(session, True, True)
+    tab.on_pause(session, True, True)
+    stopped = session.run.iteration
+    assert stopped > 0 and not session.playing
+    time.sleep(0.3)
+    assert session.run.iteration == stopped
+
+
+def test_panels_can_be_shown_once_captured():
+    session = LiveSession()
+    tab.on_reset(session, "goodfellow-fig1", True, True, *_values(ToyConfig()))
+    out = tab.on_view(session, tab.PANEL_TITLES["a"], True, True)
+    assert "has not been captured yet" in out[STATUS]
