@@ -30,6 +30,15 @@ def _iteration(page) -> int:
     return int(match.group(1))
 
 
+def _wait_past(page, iteration: int) -> None:
+    """Wait until the figure shows an iteration beyond `iteration`."""
+    page.wait_for_function(
+        "([sel, n]) => { const m = document.querySelector(sel).textContent.match(/iteration (\\d+)/);"
+        " return m && Number(m[1]) > n; }",
+        arg=[FIGURE_TITLE, iteration], timeout=20_000,
+    )
+
+
 def _status(page) -> str:
     return page.locator("#toy1d-status").inner_text()
 
@@ -42,16 +51,9 @@ def test_play_trains_and_pause_stops(browser, app):
         assert "p_data(x): real data density" in page.locator("#toy1d-figure").inner_text()
         page.click("#toy1d-play")
         # the figure's title carries the iteration: wait for it to move, twice
-        page.wait_for_function(
-            "sel => /iteration ([1-9]\\d*)/.test(document.querySelector(sel).textContent)",
-            arg=FIGURE_TITLE, timeout=20_000,
-        )
+        _wait_past(page, 0)
         first = _iteration(page)
-        page.wait_for_function(
-            "([sel, n]) => { const m = document.querySelector(sel).textContent.match(/iteration (\\d+)/);"
-            " return m && Number(m[1]) > n; }",
-            arg=[FIGURE_TITLE, first], timeout=20_000,
-        )
+        _wait_past(page, first)
         page.click("#toy1d-pause")
         page.wait_for_function(
             "() => document.querySelector('#toy1d-status').innerText.includes('paused')", timeout=10_000
@@ -108,10 +110,7 @@ def test_two_sessions_train_independently(browser, app):
     context_b, page_b = _open(browser, app)
     try:
         page_a.click("#toy1d-play")
-        page_a.wait_for_function(
-            "sel => /iteration ([1-9]\\d*)/.test(document.querySelector(sel).textContent)",
-            arg=FIGURE_TITLE, timeout=20_000,
-        )
+        _wait_past(page_a, 0)
         # B presses nothing: its run is still at iteration 0 while A trains
         page_b.wait_for_timeout(1000)
         assert _iteration(page_b) == 0
@@ -121,11 +120,7 @@ def test_two_sessions_train_independently(browser, app):
             "() => document.querySelector('#toy1d-status').innerText.includes('paused')", timeout=10_000
         )
         before = _iteration(page_a)
-        page_a.wait_for_function(
-            "([sel, n]) => { const m = document.querySelector(sel).textContent.match(/iteration (\\d+)/);"
-            " return m && Number(m[1]) > n; }",
-            arg=[FIGURE_TITLE, before], timeout=20_000,
-        )
+        _wait_past(page_a, before)
         page_a.click("#toy1d-pause")
     finally:
         context_a.close()
