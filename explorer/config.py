@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode
 # them keeps a registry keyed by the same names (data1d.DATASETS, objectives.OBJECTIVES, ...).
 DATASETS_1D = ("gaussian", "bimodal", "uniform", "skewed")
 NOISE_DISTRIBUTIONS = ("uniform", "gaussian")
+NOISE_SAMPLING = ("iid", "stratified")
 LOSSES = ("non-saturating", "minimax")
 OPTIMIZERS = ("adam", "sgd")
 ACTIVATIONS = ("tanh", "elu", "relu", "leaky-relu")
@@ -40,25 +41,33 @@ class ToyConfig:
     # noise z ~ p_z: 'uniform' on [-1, 1]^noise_dim (as in Goodfellow et al. 2014, Fig. 1) or N(0, I)
     noise: str = "uniform"
     noise_dim: int = 1
+    # how a training batch draws z: 'iid', or 'stratified' (Latin hypercube: same p_z, less noise)
+    noise_sampling: str = "stratified"
     # networks: hidden layers and units per hidden layer
     g_layers: int = 2
     g_width: int = 32
     d_layers: int = 2
     d_width: int = 32
-    activation: str = "tanh"
+    g_activation: str = "leaky-relu"
+    d_activation: str = "leaky-relu"
     # objective: the generator's loss; the discriminator always maximises V(D, G) (eq. 1)
     loss: str = "non-saturating"
     # optimisation (Algorithm 1: k discriminator steps per generator step)
     g_optimizer: str = "adam"
     d_optimizer: str = "adam"
-    g_lr: float = 1e-3
-    d_lr: float = 1e-3
-    adam_beta1: float = 0.5
-    adam_beta2: float = 0.999
-    k_d_steps: int = 1
+    g_lr: float = 5e-3
+    d_lr: float = 1e-2
+    adam_beta1: float = 0.0
+    adam_beta2: float = 0.99
+    k_d_steps: int = 3
+    # R1 gradient penalty on D at real data (Mescheder et al. 2018, eq. 9); 0 = off
+    r1_gamma: float = 0.1
+    # lazy regularisation (Karras et al. 2020, StyleGAN2, sec. 3.1): the penalty is applied on
+    # every r1_every-th D update only, scaled by r1_every; same expected penalty, less compute
+    r1_every: int = 4
     batch_size: int = 256
     # learning rates decay linearly to lr_final_fraction * lr over `steps` (1.0 = constant)
-    lr_final_fraction: float = 1.0
+    lr_final_fraction: float = 0.02
     # run
     steps: int = 3000
     seed: int = 0
@@ -72,16 +81,18 @@ class ToyConfig:
     # fork of the run, after panel_inner_d_steps D updates, then panel_g_steps G updates
     panel_near_js: float = 0.05
     panel_inner_d_steps: int = 200
-    panel_g_steps: int = 20
+    panel_g_steps: int = 5
 
     # ------------------------------------------------------------------ validation
     def __post_init__(self) -> None:
         self._check_choice("dataset", DATASETS_1D)
         self._check_choice("noise", NOISE_DISTRIBUTIONS)
+        self._check_choice("noise_sampling", NOISE_SAMPLING)
         self._check_choice("loss", LOSSES)
         self._check_choice("g_optimizer", OPTIMIZERS)
         self._check_choice("d_optimizer", OPTIMIZERS)
-        self._check_choice("activation", ACTIVATIONS)
+        self._check_choice("g_activation", ACTIVATIONS)
+        self._check_choice("d_activation", ACTIVATIONS)
         self._check_choice("device", DEVICES)
         self._check_int("noise_dim", 1, 64)
         self._check_int("g_layers", 1, 8)
@@ -104,6 +115,8 @@ class ToyConfig:
         self._check_float("adam_beta1", 0.0, 1.0, open_high=True)
         self._check_float("adam_beta2", 0.0, 1.0, open_high=True)
         self._check_float("lr_final_fraction", 0.0, 1.0)
+        self._check_float("r1_gamma", 0.0, 1000.0)
+        self._check_int("r1_every", 1, 1000)
 
     def _check_choice(self, name: str, choices: tuple[str, ...]) -> None:
         value = getattr(self, name)
@@ -218,8 +231,9 @@ class Preset:
 # Plain SGD for G on purpose: Adam rescales every gradient to unit size and so hides how small
 # the minimax loss's gradient is; with SGD the step is proportional to it, as in the paper.
 SATURATING_DEMO = ToyConfig(
-    loss="minimax", k_d_steps=20, d_lr=1e-2, d_width=64, activation="leaky-relu",
-    g_optimizer="sgd", g_lr=1e-2,
+    loss="minimax", k_d_steps=20, d_lr=1e-2, d_width=64, d_activation="leaky-relu", g_activation="tanh",
+    g_optimizer="sgd", g_lr=1e-2, adam_beta1=0.5, adam_beta2=0.999, r1_gamma=0.0, noise_sampling="iid",
+    lr_final_fraction=1.0,
 )
 
 PRESETS_1D: dict[str, Preset] = {
@@ -228,8 +242,12 @@ PRESETS_1D: dict[str, Preset] = {
         Preset(
             "goodfellow-fig1",
             "Goodfellow Figure 1",
-            "A Gaussian p_data, uniform z, small tanh MLPs and the non-saturating loss: "
-            "press Play and watch p_g slide onto p_data while D(x) flattens to 1/2.",
+            "A Gaussian p_data, uniform z as in the paper, two small MLPs, k = 3 and the "
+            "non-saturating loss: press Play and watch p_g slide onto p_data while D(x) "
+            "flattens to 1/2 (JS < 0.01 nats within 3,000 iterations). What makes it settle "
+            "rather than circle the equilibrium: a small R1 penalty on D (Mescheder et al. "
+            "2018), Adam with beta1 = 0, learning rates that decay to 2 %, and stratified "
+            "noise batches. Set R1 to 0 to see the circling.",
             ToyConfig(),
         ),
         Preset(

@@ -19,6 +19,17 @@ def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> 
     return softplus(-real_logits).mean() + softplus(fake_logits).mean()
 
 
+def r1_penalty(real_logits: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """E_{x ~ p_data} ||grad_x l(x)||^2, the R1 regulariser of Mescheder, Geiger and Nowozin
+    (2018), "Which Training Methods for GANs do actually Converge?", eq. 9; the discriminator
+    adds gamma / 2 times it to its loss. It penalises D for changing where the data lie, which
+    damps the circling around the equilibrium that unregularised training shows (their sec. 3)
+    and lets D settle at a constant: D(x) = 1/2 once p_g = p_data. `real` must require grad.
+    """
+    (grad,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
+    return grad.pow(2).sum(dim=1).mean()
+
+
 class MinimaxGeneratorLoss:
     """The saturating loss of eq. 1: G minimises E[log(1 - D(G(z)))] = E[-softplus(l)].
 

@@ -19,7 +19,7 @@ from . import metrics
 from .config import ToyConfig
 from .data1d import get_dataset
 from .networks import Discriminator, Generator
-from .objectives import discriminator_loss, generator_loss
+from .objectives import discriminator_loss, generator_loss, r1_penalty
 from .snapshot import Snapshot1D
 
 # z range drawn on the z line: the whole of U[-1, 1]; for N(0, 1), its central 98.8 %
@@ -69,10 +69,10 @@ class ToyTrainer:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(config.seed)
             self.generator = Generator(
-                config.noise_dim, self.data_dim, config.g_layers, config.g_width, config.activation
+                config.noise_dim, self.data_dim, config.g_layers, config.g_width, config.g_activation
             ).to(self.device)
             self.discriminator = Discriminator(
-                self.data_dim, config.d_layers, config.d_width, config.activation
+                self.data_dim, config.d_layers, config.d_width, config.d_activation
             ).to(self.device)
         betas = (config.adam_beta1, config.adam_beta2)
         self.g_optimizer = _make_optimizer(config.g_optimizer, self.generator.parameters(), config.g_lr, betas)
@@ -95,17 +95,30 @@ class ToyTrainer:
         self.last = StepStats(0)
 
     # ------------------------------------------------------------------ sampling
-    def sample_noise(self, n: int, rng: torch.Generator) -> torch.Tensor:
+    def sample_noise(self, n: int, rng: torch.Generator, stratified: bool = False) -> torch.Tensor:
+        """n noise vectors z ~ p_z, shape (n, noise_dim).
+
+        stratified: Latin hypercube sampling (McKay, Beckman & Conover 1979): in each dimension
+        the n draws fall one in each of n equal-probability strata, in random order. Every z is
+        still distributed exactly as p_z, but a minibatch covers p_z evenly, tails included, so
+        the generator's batch density is far less noisy than with independent draws.
+        """
         shape = (n, self.config.noise_dim)
+        u = torch.rand(shape, generator=rng)
+        if stratified:
+            order = torch.argsort(torch.rand(shape, generator=rng), dim=0)
+            u = (order + u) / n
         if self.config.noise == "uniform":
-            return torch.rand(shape, generator=rng) * 2.0 - 1.0
-        return torch.randn(shape, generator=rng)
+            return u * 2.0 - 1.0
+        return torch.special.ndtri(u.clamp(1e-7, 1 - 1e-7))
 
     def _real_batch(self) -> torch.Tensor:
         return self.dataset.sample(self.config.batch_size, self.data_rng).to(self.device)
 
     def _noise_batch(self) -> torch.Tensor:
-        return self.sample_noise(self.config.batch_size, self.noise_rng).to(self.device)
+        return self.sample_noise(
+            self.config.batch_size, self.noise_rng, self.config.noise_sampling == "stratified"
+        ).to(self.device)
 
     # ------------------------------------------------------------------ learning rates
     def _lr_factor(self) -> float:
@@ -130,10 +143,16 @@ class ToyTrainer:
         real = self._real_batch()
         with torch.no_grad():
             fake = self.generator(self._noise_batch())
+        every = self.config.r1_every
+        gamma = self.config.r1_gamma * every if self.d_updates % every == 0 else 0.0
+        if gamma > 0:
+            real.requires_grad_(True)
         # one forward pass over real and fake together: (2 * batch, dim) -> (2 * batch,)
         logits = self.discriminator(torch.cat([real, fake]))
         real_logits, fake_logits = logits[: len(real)], logits[len(real) :]
         loss = discriminator_loss(real_logits, fake_logits)
+        if gamma > 0:
+            loss = loss + gamma / 2 * r1_penalty(real_logits, real)
         self.d_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.d_optimizer.step()

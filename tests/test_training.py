@@ -9,7 +9,7 @@ from explorer.toyrun import ToyRun
 from explorer.training import ToyTrainer, TrainingDiverged
 
 # a seeded configuration that blows up within a few iterations (SGD at learning rate 5)
-WILD = ToyConfig(d_optimizer="sgd", g_optimizer="sgd", d_lr=5.0, g_lr=5.0, activation="relu", seed=0)
+WILD = ToyConfig(d_optimizer="sgd", g_optimizer="sgd", d_lr=5.0, g_lr=5.0, d_activation="relu", g_activation="relu", seed=0)
 
 
 def _params(module):

@@ -15,7 +15,8 @@ import gradio as gr
 
 from .. import plots1d
 from ..config import (
-    ACTIVATIONS, DATASETS_1D, LOSSES, NOISE_DISTRIBUTIONS, OPTIMIZERS, PRESETS_1D, ConfigError, ToyConfig,
+    ACTIVATIONS, DATASETS_1D, LOSSES, NOISE_DISTRIBUTIONS, NOISE_SAMPLING, OPTIMIZERS, PRESETS_1D, ConfigError,
+    ToyConfig,
 )
 from ..panels import PANEL_TITLES
 from ..toyrun import ToyRun
@@ -58,34 +59,52 @@ def _preset_choices() -> list[tuple[str, str]]:
 def build_controls(defaults: ToyConfig) -> dict[str, gr.components.Component]:
     """The hyperparameter controls, keyed by the ToyConfig field they set."""
     c: dict[str, gr.components.Component] = {}
-    c["dataset"] = gr.Dropdown(list(DATASETS_1D), value=defaults.dataset, label="data p_data", elem_id="toy1d-dataset")
-    c["noise"] = gr.Radio(list(NOISE_DISTRIBUTIONS), value=defaults.noise, label="noise p_z", elem_id="toy1d-noise")
-    c["noise_dim"] = gr.Number(defaults.noise_dim, precision=0, label="noise dimension", elem_id="toy1d-noise-dim")
-    c["loss"] = gr.Radio(list(LOSSES), value=defaults.loss, label="generator loss", elem_id="toy1d-loss")
-    c["k_d_steps"] = gr.Number(defaults.k_d_steps, precision=0, label="k: D steps per G step", elem_id="toy1d-k")
-    with gr.Row():
-        c["d_lr"] = gr.Number(defaults.d_lr, label="D learning rate", elem_id="toy1d-d-lr")
-        c["g_lr"] = gr.Number(defaults.g_lr, label="G learning rate", elem_id="toy1d-g-lr")
-    with gr.Row():
-        c["d_optimizer"] = gr.Dropdown(list(OPTIMIZERS), value=defaults.d_optimizer, label="D optimiser")
-        c["g_optimizer"] = gr.Dropdown(list(OPTIMIZERS), value=defaults.g_optimizer, label="G optimiser")
-    with gr.Row():
-        c["d_layers"] = gr.Number(defaults.d_layers, precision=0, label="D hidden layers")
-        c["d_width"] = gr.Number(defaults.d_width, precision=0, label="D width")
-    with gr.Row():
-        c["g_layers"] = gr.Number(defaults.g_layers, precision=0, label="G hidden layers")
-        c["g_width"] = gr.Number(defaults.g_width, precision=0, label="G width")
-    c["activation"] = gr.Dropdown(list(ACTIVATIONS), value=defaults.activation, label="activation")
-    with gr.Row():
-        c["batch_size"] = gr.Number(defaults.batch_size, precision=0, label="batch size", elem_id="toy1d-batch")
-        c["seed"] = gr.Number(defaults.seed, precision=0, label="seed", elem_id="toy1d-seed")
-    c["steps"] = gr.Number(defaults.steps, precision=0, label="iterations per run (Play stops there)", elem_id="toy1d-steps")
+    with gr.Accordion("data, noise and objective (applied on ↺ Reset)", open=True):
+        c["dataset"] = gr.Dropdown(list(DATASETS_1D), value=defaults.dataset, label="data p_data",
+                                   elem_id="toy1d-dataset")
+        with gr.Row():
+            c["noise"] = gr.Radio(list(NOISE_DISTRIBUTIONS), value=defaults.noise, label="noise p_z",
+                                  elem_id="toy1d-noise")
+            c["noise_dim"] = gr.Number(defaults.noise_dim, precision=0, label="noise dimension",
+                                       elem_id="toy1d-noise-dim")
+        c["loss"] = gr.Radio(list(LOSSES), value=defaults.loss, label="generator loss", elem_id="toy1d-loss")
+        with gr.Row():
+            c["k_d_steps"] = gr.Number(defaults.k_d_steps, precision=0, label="k: D steps per G step",
+                                       elem_id="toy1d-k")
+            c["batch_size"] = gr.Number(defaults.batch_size, precision=0, label="batch size", elem_id="toy1d-batch")
+        with gr.Row():
+            c["d_lr"] = gr.Number(defaults.d_lr, label="D learning rate", elem_id="toy1d-d-lr")
+            c["g_lr"] = gr.Number(defaults.g_lr, label="G learning rate", elem_id="toy1d-g-lr")
+        with gr.Row():
+            c["seed"] = gr.Number(defaults.seed, precision=0, label="seed", elem_id="toy1d-seed")
+            c["steps"] = gr.Number(defaults.steps, precision=0, label="iterations (Play stops there)",
+                                   elem_id="toy1d-steps")
+    with gr.Accordion("networks, optimisers, stabilisers", open=False):
+        with gr.Row():
+            c["d_layers"] = gr.Number(defaults.d_layers, precision=0, label="D hidden layers")
+            c["d_width"] = gr.Number(defaults.d_width, precision=0, label="D width")
+        with gr.Row():
+            c["g_layers"] = gr.Number(defaults.g_layers, precision=0, label="G hidden layers")
+            c["g_width"] = gr.Number(defaults.g_width, precision=0, label="G width")
+        with gr.Row():
+            c["d_activation"] = gr.Dropdown(list(ACTIVATIONS), value=defaults.d_activation, label="D activation")
+            c["g_activation"] = gr.Dropdown(list(ACTIVATIONS), value=defaults.g_activation, label="G activation")
+        with gr.Row():
+            c["d_optimizer"] = gr.Dropdown(list(OPTIMIZERS), value=defaults.d_optimizer, label="D optimiser")
+            c["g_optimizer"] = gr.Dropdown(list(OPTIMIZERS), value=defaults.g_optimizer, label="G optimiser")
+        with gr.Row():
+            c["r1_gamma"] = gr.Number(defaults.r1_gamma, label="R1 penalty γ on D", elem_id="toy1d-r1")
+            c["lr_final_fraction"] = gr.Number(defaults.lr_final_fraction, label="learning rates decay to ×",
+                                               elem_id="toy1d-lr-decay")
+        c["noise_sampling"] = gr.Radio(list(NOISE_SAMPLING), value=defaults.noise_sampling,
+                                       label="batch noise sampling")
     return c
 
 
 CONTROL_NAMES = (
     "dataset", "noise", "noise_dim", "loss", "k_d_steps", "d_lr", "g_lr", "d_optimizer", "g_optimizer",
-    "d_layers", "d_width", "g_layers", "g_width", "activation", "batch_size", "seed", "steps",
+    "d_layers", "d_width", "g_layers", "g_width", "d_activation", "g_activation", "batch_size", "seed", "steps",
+    "noise_sampling", "r1_gamma", "lr_final_fraction",
 )
 
 
@@ -336,8 +355,7 @@ def build_tab(demo: gr.Blocks) -> None:
             with gr.Row():
                 show_d_star = gr.Checkbox(True, label="show D*(x)", elem_id="toy1d-show-dstar")
                 show_half = gr.Checkbox(True, label="show D = 1/2", elem_id="toy1d-show-half")
-            with gr.Accordion("settings (applied on ↺ Reset)", open=True):
-                controls = build_controls(defaults)
+            controls = build_controls(defaults)
     with gr.Row():
         with gr.Column(scale=1):
             losses_plot = gr.Plot(plots1d.generator_losses_figure(), label="the two generator losses",
