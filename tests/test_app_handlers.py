@@ -37,7 +37,8 @@ def test_invalid_settings_give_a_message_and_reset_recovers():
 
 def test_a_diverging_run_reports_and_keeps_the_session_usable():
     session = LiveSession()
-    wild = ToyConfig(d_optimizer="sgd", g_optimizer="sgd", d_lr=5.0, g_lr=5.0, d_activation="relu", g_activation="relu", seed=0)
+    wild = ToyConfig(d_optimizer="sgd", g_optimizer="sgd", d_lr=5.0, g_lr=5.0, d_activation="relu", g_activation="relu",
+                     r1_gamma=0.0, k_d_steps=1, noise_sampling="iid", lr_final_fraction=1.0, seed=0)
     tab.on_reset(session, "goodfellow-fig1", True, True, *_values(wild))
     tab.on_play(session, "goodfellow-fig1", True, True, *_values(wild))
     deadline = time.time() + 30

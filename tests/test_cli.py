@@ -73,6 +73,8 @@ def test_bad_input_exits_non_zero_with_a_message(tmp_path, args, message):
 def test_divergence_exits_non_zero_with_a_message(tmp_path):
     result = _cli("toy", "--dataset", "gaussian", "--steps", "200", "--no-progress",
                   "--set", "d_optimizer=sgd", "--set", "g_optimizer=sgd", "--set", "d_lr=5",
-                  "--set", "g_lr=5", "--set", "d_activation=relu", "--set", "g_activation=relu", "--out", str(tmp_path / "x"))
+                  "--set", "g_lr=5", "--set", "d_activation=relu", "--set", "g_activation=relu",
+                  "--set", "r1_gamma=0", "--set", "k_d_steps=1", "--set", "noise_sampling=iid",
+                  "--set", "lr_final_fraction=1", "--out", str(tmp_path / "x"))
     assert result.returncode == 3
     assert "training diverged" in result.stderr and "Traceback" not in result.stderr
