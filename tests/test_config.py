@@ -18,7 +18,7 @@ def test_json_accepts_integral_floats_and_int_for_float():
 
 
 def test_url_round_trip_holds_only_changes():
-    config = ToyConfig(k_d_steps=3, dataset="skewed")
+    config = ToyConfig(k_d_steps=7, dataset="skewed")
     query = config.to_query()
     assert set(dict(p.split("=") for p in query.split("&"))) == {"k_d_steps", "dataset"}
     assert ToyConfig.from_query(query) == config

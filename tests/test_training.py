@@ -104,7 +104,7 @@ def test_fork_is_independent():
 def test_the_figure_1_preset_converges_on_a_short_budget(seed):
     """The "Goodfellow Figure 1" preset, cut to 800 iterations (its learning-rate decay cut with
     it): from JS ~0.69 nats (disjoint) to near equilibrium, D(x) flat at 1/2, and the paper's
-    four panels captured on the way. (bench/converge_fig1.py checks the full 3,000-iteration
+    panels (a)-(c) captured on the way. (bench/converge_fig1.py checks the full 3,000-iteration
     preset against JS < 0.01 and mean|D - 1/2| < 0.05 on five seeds.)"""
     run = ToyRun(preset_config("goodfellow-fig1").replace(seed=seed, steps=800))
     assert run.current().js > 0.6
