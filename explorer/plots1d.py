@@ -42,7 +42,7 @@ def figure_1d(
     show_d_star: bool = True,
     show_half: bool = True,
     title: str | None = None,
-    height: int = 560,
+    height: int = 600,
 ) -> dict:
     """Goodfellow et al. (2014), Figure 1, for one snapshot, with D* and D = 1/2 optional.
 
@@ -102,21 +102,22 @@ def figure_1d(
     p_max = max(float(np.nanmax(s.p_data)), 1e-9)
     layout = dict(
         title=dict(text=figure_title(s) if title is None else title, x=0.01, xanchor="left",
-                   font=dict(size=14)),
+                   y=0.99, yanchor="top", yref="container", font=dict(size=14)),
         annotations=annotations,
         height=height,
-        margin=dict(l=60, r=60, t=60, b=40),
+        margin=dict(l=60, r=60, t=100, b=40),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0.0, xanchor="left", font=dict(size=11)),
         plot_bgcolor="white",
         hovermode="x",
         uirevision="figure-1",  # keep the user's zoom and legend toggles across updates
         xaxis=dict(domain=[0, 1], anchor="y", range=x_range, matches="x2", showticklabels=False,
-                   showgrid=False),
+                   showgrid=False, zeroline=False),
         yaxis=dict(domain=[0.3, 1], title=dict(text="density"), range=[0, 1.25 * p_max],
                    showgrid=True, gridcolor="#eee"),
         yaxis2=dict(overlaying="y", side="right", anchor="x", title=dict(text="D(x)"), range=[0, 1.05],
                     tickvals=[0, 0.25, 0.5, 0.75, 1], showgrid=False),
-        xaxis2=dict(domain=[0, 1], anchor="y3", range=x_range, title=dict(text="x"), showgrid=False),
+        xaxis2=dict(domain=[0, 1], anchor="y3", range=x_range, title=dict(text="x"), showgrid=False,
+                    zeroline=False),
         yaxis3=dict(domain=[0, 0.26], anchor="x2", range=[-0.25, 1.25], showticklabels=False,
                     showgrid=False, zeroline=False),
     )
@@ -207,6 +208,9 @@ def panels_figure(panels: list[Snapshot1D], height: int = 220) -> go.Figure:
     fig.update_yaxes(range=[0, 1.05], showticklabels=False)
     fig.update_xaxes(showticklabels=False)
     fig.update_annotations(font_size=11)
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=55, b=10), plot_bgcolor="white",
+                      title=dict(text="The paper's panels (a)-(d), captured from this run "
+                                      "(choose one below to show it in the figure)",
+                                 x=0.01, xanchor="left", font=dict(size=13)),
                       hovermode=False)
     return fig

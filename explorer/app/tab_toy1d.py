@@ -334,7 +334,7 @@ def build_tab(demo: gr.Blocks) -> None:
     session = gr.State(LiveSession())
     with gr.Row():
         with gr.Column(scale=3):
-            figure = gr.Plot(label="Goodfellow et al. (2014), Figure 1, live", elem_id="toy1d-figure")
+            figure = gr.Plot(label="Goodfellow et al. (2014), Figure 1, live", show_label=False, elem_id="toy1d-figure")
             with gr.Row():
                 play = gr.Button("▶ Play", variant="primary", elem_id="toy1d-play", min_width=80)
                 pause = gr.Button("❚❚ Pause", elem_id="toy1d-pause", min_width=80)
@@ -345,9 +345,10 @@ def build_tab(demo: gr.Blocks) -> None:
             status = gr.Markdown(_status(LiveSession()), elem_id="toy1d-status")
             timeline = gr.Slider(0, 1, value=0, step=1, label="timeline: drag to scrub back through the run",
                                  elem_id="toy1d-timeline")
-            panels_plot = gr.Plot(label="the paper's panels (a)-(d), captured from this run", elem_id="toy1d-panels")
+            panels_plot = gr.Plot(label="the paper's panels (a)-(d), captured from this run", show_label=False,
+                                  elem_id="toy1d-panels")
             view = gr.Radio(PANEL_CHOICES, value=VIEW_LIVE, label="show in the figure", elem_id="toy1d-view")
-            metrics_plot = gr.Plot(label="JS divergence and V(D, G)", elem_id="toy1d-metrics")
+            metrics_plot = gr.Plot(label="JS divergence and V(D, G)", show_label=False, elem_id="toy1d-metrics")
         with gr.Column(scale=1, min_width=300):
             readout = gr.Markdown(elem_id="toy1d-readout")
             preset = gr.Dropdown(_preset_choices(), value=default_preset, label="preset", elem_id="toy1d-preset")
@@ -359,7 +360,7 @@ def build_tab(demo: gr.Blocks) -> None:
     with gr.Row():
         with gr.Column(scale=1):
             losses_plot = gr.Plot(plots1d.generator_losses_figure(), label="the two generator losses",
-                                  elem_id="toy1d-losses")
+                                  show_label=False, elem_id="toy1d-losses")
         with gr.Column(scale=1):
             gr.Markdown(EXPLANATION)
 
