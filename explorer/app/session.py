@@ -17,7 +17,9 @@ import time
 from typing import Any
 
 # seconds of training between two checks of the stop flag
-SLICE_SECONDS = 0.05
+SLICE_SECONDS = 0.03
+# pause between slices, outside the lock, so that frame requests get their turn
+HANDOFF_SECONDS = 0.002
 # a training thread whose page has not polled for this long is orphaned and stops
 ORPHAN_SECONDS = 15.0
 
@@ -70,6 +72,9 @@ class LiveSession:
                     return
                 if until is not None and run.iteration >= until:
                     return
+            # a Lock is not fair: without a pause here this thread would take it straight back
+            # and a waiting frame request could starve
+            time.sleep(HANDOFF_SECONDS)
 
     def halt(self) -> None:
         """Stop the training thread and wait for it (at most one slice)."""
