@@ -55,6 +55,12 @@ def _make_optimizer(name: str, params, lr: float, betas: tuple[float, float]):
     return torch.optim.SGD(params, lr=lr, fused=True)
 
 
+def _descend(optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+
+
 class ToyTrainer:
     """Trains a 1-D GAN step by step; see the module docstring."""
 
@@ -151,13 +157,11 @@ class ToyTrainer:
         logits = self.discriminator(torch.cat([real, fake]))
         real_logits, fake_logits = logits[: len(real)], logits[len(real) :]
         loss = discriminator_loss(real_logits, fake_logits)
+        d_loss = self._finite("discriminator loss", loss.item())  # -V(D, G), without the penalty
         if gamma > 0:
             loss = loss + gamma / 2 * r1_penalty(real_logits, real)
-        self.d_optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.d_optimizer.step()
+        _descend(self.d_optimizer, loss)
         self.d_updates += 1
-        d_loss = self._finite("discriminator loss", loss.item())
         self.last = StepStats(
             self.iteration,
             d_loss=d_loss,
@@ -172,11 +176,9 @@ class ToyTrainer:
         self._apply_lr()
         fake_logits = self.discriminator(self.generator(self._noise_batch()))
         loss = self.loss_fn(fake_logits)
-        self.g_optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.g_optimizer.step()
-        self.iteration += 1
         g_loss = self._finite("generator loss", loss.item())
+        _descend(self.g_optimizer, loss)
+        self.iteration += 1
         self.last = StepStats(
             self.iteration,
             d_loss=self.last.d_loss,
