@@ -180,20 +180,21 @@ class ToyConfig:
             raise ConfigError(f"configuration is not valid JSON: {err}") from None
         return cls.from_dict(data)
 
-    def to_query(self) -> str:
-        """The fields that differ from the defaults, as a URL query string (for sharing)."""
-        default = ToyConfig()
+    def to_query(self, base: "ToyConfig | None" = None) -> str:
+        """The fields that differ from `base` (the defaults), as a URL query string."""
+        base = base or ToyConfig()
         changed = {
             f.name: getattr(self, f.name)
             for f in fields(self)
-            if getattr(self, f.name) != getattr(default, f.name)
+            if getattr(self, f.name) != getattr(base, f.name)
         }
         return urlencode(changed)
 
     @classmethod
-    def from_query(cls, query: str) -> "ToyConfig":
+    def from_query(cls, query: str, base: "ToyConfig | None" = None) -> "ToyConfig":
+        """`base` (the defaults) with the fields a URL query string sets."""
         types = {f.name: f.type for f in fields(cls)}
-        data: dict[str, Any] = {}
+        data: dict[str, Any] = (base or cls()).to_dict()
         for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
             if key not in types:
                 raise ConfigError(f"unknown configuration key in URL: {key}")
@@ -289,3 +290,18 @@ def preset_config(name: str) -> ToyConfig:
         raise ConfigError(
             f"unknown preset {name!r}; choose one of {', '.join(PRESETS_1D)}"
         ) from None
+
+
+def config_from_url(query: str) -> tuple[str, ToyConfig]:
+    """A shared link's query, e.g. '?preset=bimodal&k_d_steps=5': the preset (default
+    goodfellow-fig1) and its config with the link's changes."""
+    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
+    preset = next((value for key, value in pairs if key == "preset"), "goodfellow-fig1")
+    rest = urlencode([(key, value) for key, value in pairs if key != "preset"])
+    return preset, ToyConfig.from_query(rest, base=preset_config(preset))
+
+
+def url_for_config(preset: str, config: ToyConfig) -> str:
+    """The query string that `config_from_url` turns back into (preset, config)."""
+    changes = config.to_query(base=preset_config(preset))
+    return "?" + urlencode({"preset": preset}) + (f"&{changes}" if changes else "")

@@ -125,3 +125,18 @@ def test_two_sessions_train_independently(browser, app):
     finally:
         context_a.close()
         context_b.close()
+
+
+def test_a_shared_link_opens_with_its_settings(browser, app):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(app.url + "?preset=uniform&k_d_steps=4")
+        page.wait_for_function(
+            "() => (document.querySelector('#toy1d-share')?.innerText || '').includes('preset=uniform')",
+            timeout=30_000,
+        )
+        assert "k_d_steps=4" in page.locator("#toy1d-share").inner_text()
+        assert page.locator("#toy1d-k input").input_value() == "4"
+    finally:
+        context.close()

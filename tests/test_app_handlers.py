@@ -69,3 +69,20 @@ def test_panels_can_be_shown_once_captured():
     tab.on_reset(session, "goodfellow-fig1", True, True, *_values(ToyConfig()))
     out = tab.on_view(session, tab.PANEL_TITLES["a"], True, True)
     assert "has not been captured yet" in out[STATUS]
+
+
+class _Request:
+    def __init__(self, query: str):
+        self.query_params = query
+
+
+def test_a_shared_link_sets_the_controls_and_a_bad_one_is_refused():
+    session = LiveSession()
+    out = tab.on_load(session, True, True, _Request("preset=bimodal&k_d_steps=5"))
+    values = out[-len(tab.CONTROL_NAMES):]
+    assert out[-len(tab.CONTROL_NAMES) - 2] == "bimodal"
+    assert values[tab.CONTROL_NAMES.index("k_d_steps")] == 5
+    assert session.run.config.dataset == "bimodal" and session.run.config.k_d_steps == 5
+    assert "?preset=bimodal&k_d_steps=5" in out[8]
+    out = tab.on_load(LiveSession(), True, True, _Request("k_d_steps=lots"))
+    assert "link's settings were refused" in out[STATUS] and "k_d_steps must be a whole number" in out[STATUS]

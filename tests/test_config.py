@@ -59,3 +59,17 @@ def test_presets_are_valid_and_named_for_the_cli():
         json.loads(preset.config.to_json())
     with pytest.raises(ConfigError, match="unknown preset"):
         preset_config("nope")
+
+
+def test_shared_links_round_trip_preset_and_changes():
+    from explorer.config import config_from_url, url_for_config
+
+    config = preset_config("bimodal").replace(k_d_steps=5, d_lr=0.002)
+    link = url_for_config("bimodal", config)
+    assert link.startswith("?preset=bimodal&") and "k_d_steps=5" in link
+    assert config_from_url(link) == ("bimodal", config)
+    assert config_from_url("") == ("goodfellow-fig1", preset_config("goodfellow-fig1"))
+    with pytest.raises(ConfigError, match="unknown preset"):
+        config_from_url("?preset=nope")
+    with pytest.raises(ConfigError, match="k_d_steps must be a whole number"):
+        config_from_url("?k_d_steps=lots")

@@ -29,6 +29,7 @@ class LiveSession:
 
     def __init__(self) -> None:
         self.run: Any = None  # the tab's run object (e.g. ToyRun), built on first use
+        self.preset = ""  # the preset the run's settings start from (for shared links)
         self.error: str | None = None  # set when training failed or a setting is invalid
         self.stop = threading.Event()  # set by Pause; the training thread checks it every slice
         self.lock = threading.Lock()  # one thread at a time touches the run

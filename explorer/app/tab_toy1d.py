@@ -16,7 +16,7 @@ import gradio as gr
 from .. import plots1d
 from ..config import (
     ACTIVATIONS, DATASETS_1D, LOSSES, NOISE_DISTRIBUTIONS, NOISE_SAMPLING, OPTIMIZERS, PRESETS_1D, ConfigError,
-    ToyConfig,
+    ToyConfig, config_from_url, url_for_config,
 )
 from ..panels import PANEL_TITLES
 from ..toyrun import ToyRun
@@ -166,7 +166,8 @@ def _render_all(session: LiveSession, show_d_star: bool, show_half: bool, note: 
     """Every output of the tab, from the session as it is."""
     timer = gr.Timer(active=session.playing)
     if session.run is None:
-        return (gr.skip(), gr.skip(), _status(session, note), gr.skip(), gr.skip(), gr.skip(), gr.skip(), timer)
+        return (gr.skip(), gr.skip(), _status(session, note), gr.skip(), gr.skip(), gr.skip(), gr.skip(), timer,
+                gr.skip())
     snapshot = _view_snapshot(session)
     run = session.run
     session.panels_sent = len(run.panels.panels)
@@ -179,7 +180,13 @@ def _render_all(session: LiveSession, show_d_star: bool, show_half: bool, note: 
         plots1d.panels_figure(run.panels.ordered()),
         plots1d.generator_losses_figure(snapshot.d_fake),
         timer,
+        _share(session),
     )
+
+
+def _share(session: LiveSession) -> str:
+    link = url_for_config(session.preset, session.run.config)
+    return f"Link to these settings: add `{link}` to the app's address."
 
 
 def _new_run(session: LiveSession, preset_name, values) -> str:
@@ -193,6 +200,7 @@ def _new_run(session: LiveSession, preset_name, values) -> str:
     try:
         config = config_from_controls(preset_name, values)
         session.run = ToyRun(config)
+        session.preset = preset_name if preset_name in PRESETS_1D else "goodfellow-fig1"
     except ConfigError as err:
         session.run = None
         session.error = f"Invalid setting: {err}"
@@ -218,6 +226,22 @@ def on_preset(session: LiveSession, preset_name, show_d_star, show_half):
     return (*outputs, description, *values)
 
 
+def on_load(session: LiveSession, show_d_star, show_half, request: gr.Request):
+    """A fresh page: the settings of a shared link (?preset=...&k_d_steps=...), or the default
+    preset; a bad link gets a message and the defaults."""
+    note = ""
+    try:
+        preset_name, config = config_from_url(str(request.query_params) if request else "")
+    except ConfigError as err:
+        preset_name, config = "goodfellow-fig1", PRESETS_1D["goodfellow-fig1"].config
+        note = f"the link's settings were refused ({err}); using the defaults"
+    values = controls_from_config(config)
+    with session.lock:
+        ready = _new_run(session, preset_name, values)
+        outputs = _render_all(session, show_d_star, show_half, note or ready)
+    return (*outputs, preset_name, PRESETS_1D[preset_name].description, *values)
+
+
 def on_play(session: LiveSession, preset_name, show_d_star, show_half, *values):
     """Start training in the session's background thread; the timer then polls for frames."""
     with session.lock:
@@ -238,7 +262,7 @@ def on_tick(session: LiveSession, show_d_star, show_half):
     """One frame for the page: the figure always, the slower plots every few seconds."""
     session.last_poll = time.monotonic()
     if session.run is None:
-        return (*[gr.skip()] * 7, gr.Timer(active=False))
+        return (*[gr.skip()] * 7, gr.Timer(active=False), gr.skip())
     if not session.playing:  # finished, failed or paused since the last frame: a full final frame
         return _render_all(session, show_d_star, show_half, "finished" if session.run.finished else "")
     with session.lock:
@@ -263,6 +287,7 @@ def on_tick(session: LiveSession, show_d_star, show_half):
             plots1d.metrics_figure(run.history.traces) if slow_due else gr.skip(),
             plots1d.panels_figure(run.panels.ordered()) if new_panels else gr.skip(),
             gr.skip(),  # the losses plot's "now" marker moves on pause, not at every frame
+            gr.skip(),
             gr.skip(),
         )
 
@@ -357,6 +382,7 @@ def build_tab(demo: gr.Blocks) -> None:
                 show_d_star = gr.Checkbox(True, label="show D*(x)", elem_id="toy1d-show-dstar")
                 show_half = gr.Checkbox(True, label="show D = 1/2", elem_id="toy1d-show-half")
             controls = build_controls(defaults)
+            share = gr.Markdown(elem_id="toy1d-share")
     with gr.Row():
         with gr.Column(scale=1):
             losses_plot = gr.Plot(plots1d.generator_losses_figure(), label="the two generator losses",
@@ -366,7 +392,7 @@ def build_tab(demo: gr.Blocks) -> None:
 
     control_list = [controls[name] for name in CONTROL_NAMES]
     timer = gr.Timer(FRAME_SECONDS, active=False)
-    outputs = [figure, readout, status, timeline, metrics_plot, panels_plot, losses_plot, timer]
+    outputs = [figure, readout, status, timeline, metrics_plot, panels_plot, losses_plot, timer, share]
     common = [session, preset, show_d_star, show_half]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
     play.click(on_play, common + control_list, outputs, **quiet)
@@ -380,4 +406,4 @@ def build_tab(demo: gr.Blocks) -> None:
     timeline.release(on_timeline, [session, timeline, show_d_star, show_half], outputs, **quiet)
     for box in (show_d_star, show_half):
         box.input(on_overlay, [session, show_d_star, show_half], [figure], **quiet)
-    demo.load(on_reset, common + control_list, outputs, **quiet)
+    demo.load(on_load, [session, show_d_star, show_half], outputs + [preset, preset_note] + control_list, **quiet)
