@@ -20,8 +20,9 @@ from typing import Any
 SLICE_SECONDS = 0.03
 # pause between slices, outside the lock, so that frame requests get their turn
 HANDOFF_SECONDS = 0.002
-# a training thread whose page has not polled for this long is orphaned and stops
-ORPHAN_SECONDS = 15.0
+# a training thread whose page has not polled for this long is orphaned and stops (generous: a
+# browser polls a hidden tab about once a second, a tab hidden for minutes once a minute)
+ORPHAN_SECONDS = 120.0
 
 
 class LiveSession:
@@ -39,6 +40,7 @@ class LiveSession:
         self.panels_sent = -1  # how many panels the page has
         self.view = "live"  # "live", a panel letter, or "timeline"
         self.timeline_index = -1
+        self.orphaned = False  # training stopped because the page stopped asking for frames
 
     def __deepcopy__(self, memo) -> "LiveSession":
         # gr.State deep-copies its initial value for each new browser session: give a fresh one
@@ -54,6 +56,7 @@ class LiveSession:
         if self.playing:
             return
         self.stop.clear()
+        self.orphaned = False
         self.last_poll = time.monotonic()
         self.thread = threading.Thread(target=self._train, args=(self.run, until, on_error), daemon=True,
                                        name="gan-explorer-training")
@@ -62,6 +65,7 @@ class LiveSession:
     def _train(self, run, until: int | None, on_error: type[Exception]) -> None:
         while not self.stop.is_set():
             if time.monotonic() - self.last_poll > ORPHAN_SECONDS:
+                self.orphaned = True
                 return
             with self.lock:
                 if run is not self.run:  # the run was replaced (Reset): this thread is done

@@ -149,6 +149,8 @@ def _status(session: LiveSession, note: str = "") -> str:
     parts = [f"iteration {run.iteration} / {run.config.steps}"]
     if run.finished:
         parts.append("budget reached: ▶ Play trains on")
+    if session.orphaned and not session.playing:
+        parts.append("paused while the page was hidden: ▶ Play to go on")
     if session.view != VIEW_LIVE:
         parts.append("showing a recorded snapshot: choose 'live' or press ▶ Play to return")
     if note:
