@@ -86,3 +86,22 @@ def test_a_shared_link_sets_the_controls_and_a_bad_one_is_refused():
     assert "?preset=bimodal&k_d_steps=5" in out[8]
     out = tab.on_load(LiveSession(), True, True, _Request("k_d_steps=lots"))
     assert "link's settings were refused" in out[STATUS] and "k_d_steps must be a whole number" in out[STATUS]
+
+
+def test_training_stops_when_the_page_stops_asking_for_frames(monkeypatch):
+    from explorer.app import session as session_module
+
+    monkeypatch.setattr(session_module, "ORPHAN_SECONDS", 0.3)
+    session = LiveSession()
+    values = _values(ToyConfig(steps=100_000))
+    tab.on_reset(session, "goodfellow-fig1", True, True, *values)
+    tab.on_play(session, "goodfellow-fig1", True, True, *values)
+    deadline = time.time() + 10
+    while session.playing and time.time() < deadline:
+        time.sleep(0.05)
+    assert not session.playing and session.orphaned
+    stopped = session.run.iteration
+    time.sleep(0.2)
+    assert session.run.iteration == stopped
+    out = tab.on_tick(session, True, True)
+    assert "paused while the page was hidden" in out[STATUS]
