@@ -26,7 +26,7 @@ from .session import LiveSession
 
 # the page polls for a frame every FRAME_SECONDS (a gr.Timer: the browser asks for the next frame
 # only once it has drawn the last, so frames never queue up behind a slow browser)
-FRAME_SECONDS = 0.2
+FRAME_SECONDS = 0.1
 METRICS_EVERY_SECONDS = 2.0
 VIEW_LIVE = "live"
 PANEL_CHOICES = [VIEW_LIVE] + [PANEL_TITLES[k] for k in "abcd"]
