@@ -3,7 +3,7 @@ and drawing. No tensors, no framework objects: a plot function needs nothing els
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -38,8 +38,6 @@ class Snapshot1D:
     extra: dict = field(default_factory=dict)
 
     def with_label(self, label: str) -> "Snapshot1D":
-        from dataclasses import replace
-
         return replace(self, label=label)
 
     def curves(self) -> dict[str, np.ndarray]:
