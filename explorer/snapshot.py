@@ -3,7 +3,7 @@ and drawing. No tensors, no framework objects: a plot function needs nothing els
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -35,7 +35,6 @@ class Snapshot1D:
     d_fake: float = float("nan")  # mean D(G(z)) on the last fake batch
     phase: str = ""  # what just happened, e.g. "after 3 D steps"
     label: str = ""  # e.g. "(b) after the inner D loop" for the paper's panels
-    extra: dict = field(default_factory=dict)
 
     def with_label(self, label: str) -> "Snapshot1D":
         return replace(self, label=label)
