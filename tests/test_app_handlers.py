@@ -105,3 +105,12 @@ def test_training_stops_when_the_page_stops_asking_for_frames(monkeypatch):
     assert session.run.iteration == stopped
     out = tab.on_tick(session, True, True)
     assert "paused while the page was hidden" in out[STATUS]
+
+
+def test_a_frame_request_before_any_run_is_harmless():
+    session = LiveSession()
+    bad = list(_values(ToyConfig()))
+    bad[tab.CONTROL_NAMES.index("seed")] = None
+    tab.on_reset(session, "goodfellow-fig1", True, True, *bad)
+    out = tab.on_tick(session, True, True)
+    assert "seed is empty" in out[STATUS]

@@ -9,7 +9,6 @@ stop the server or touch another session's run.
 from __future__ import annotations
 
 import time
-from dataclasses import fields
 
 import gradio as gr
 
@@ -31,7 +30,6 @@ METRICS_EVERY_SECONDS = 2.0
 VIEW_LIVE = "live"
 PANEL_CHOICES = [VIEW_LIVE] + [PANEL_TITLES[k] for k in "abcd"]
 
-_INT_FIELDS = {f.name for f in fields(ToyConfig) if f.type == "int"}
 
 EXPLANATION = """
 ### Why the non-saturating generator loss?
@@ -112,16 +110,11 @@ def config_from_controls(preset_name: str | None, values) -> ToyConfig:
     """The preset's config with the controls' values on top; ConfigError with a clear message
     for anything out of range or not a number."""
     base = PRESETS_1D[preset_name].config if preset_name in PRESETS_1D else ToyConfig()
-    changes = {}
-    for name, value in zip(CONTROL_NAMES, values):
+    changes = dict(zip(CONTROL_NAMES, values))
+    for name, value in changes.items():
         if value is None or (isinstance(value, str) and value.strip() == ""):
             raise ConfigError(f"{name} is empty: enter a value")
-        if name in _INT_FIELDS and isinstance(value, float):
-            if not value.is_integer():
-                raise ConfigError(f"{name} must be a whole number; got {value}")
-            value = int(value)
-        changes[name] = value
-    return base.replace(**changes)
+    return ToyConfig.from_dict(base.to_dict() | changes)  # from_dict takes 3.0 for an int field
 
 
 def controls_from_config(config: ToyConfig) -> list:
@@ -164,25 +157,32 @@ def _timeline(session: LiveSession):
     return gr.Slider(minimum=0, maximum=max(n - 1, 1), value=max(index, 0), step=1)
 
 
-def _render_all(session: LiveSession, show_d_star: bool, show_half: bool, note: str = ""):
-    """Every output of the tab, from the session as it is."""
-    timer = gr.Timer(active=session.playing)
+def _render_all(
+    session: LiveSession, show_d_star: bool, show_half: bool, note: str = "",
+    *, slow: bool = True, panels: bool = True, full: bool = True,
+):
+    """The tab's outputs from the session as it is. A live frame asks for less: `slow` (the
+    timeline and the metrics curves), `panels` (the panel strip) and `full` (the losses plot,
+    the timer and the shared link) may be skipped."""
+    skip = gr.skip()
+    timer = gr.Timer(active=session.playing) if full else skip
     if session.run is None:
-        return (gr.skip(), gr.skip(), _status(session, note), gr.skip(), gr.skip(), gr.skip(), gr.skip(), timer,
-                gr.skip())
+        return (skip, skip, _status(session, note), skip, skip, skip, skip, timer, skip)
     snapshot = _view_snapshot(session)
     run = session.run
-    session.panels_sent = len(run.panels.panels)
+    if panels:
+        session.panels_sent = len(run.panels.panels)
     return (
         plot_value(plots1d.figure_1d(snapshot, show_d_star, show_half)),
         plots1d.readout_markdown(snapshot),
         _status(session, note),
-        _timeline(session),
-        plots1d.metrics_figure(run.history.traces),
-        plots1d.panels_figure(run.panels.ordered()),
-        plots1d.generator_losses_figure(snapshot.d_fake),
+        _timeline(session) if slow else skip,
+        plots1d.metrics_figure(run.history.traces) if slow else skip,
+        plots1d.panels_figure(run.panels.ordered()) if panels else skip,
+        # the losses plot's "now" marker moves on events, not at every frame
+        plots1d.generator_losses_figure(snapshot.d_fake) if full else skip,
         timer,
-        _share(session),
+        _share(session) if full else skip,
     )
 
 
@@ -263,35 +263,23 @@ def on_play(session: LiveSession, preset_name, show_d_star, show_half, *values):
 def on_tick(session: LiveSession, show_d_star, show_half):
     """One frame for the page: the figure always, the slower plots every few seconds."""
     session.last_poll = time.monotonic()
-    if session.run is None:
-        return (*[gr.skip()] * 7, gr.Timer(active=False), gr.skip())
-    if not session.playing:  # finished, failed or paused since the last frame: a full final frame
-        return _render_all(session, show_d_star, show_half, "finished" if session.run.finished else "")
+    if session.run is None or not session.playing:
+        # finished, failed or paused since the last frame: a full final frame (and the timer off)
+        finished = session.run is not None and session.run.finished
+        return _render_all(session, show_d_star, show_half, "finished" if finished else "")
     with session.lock:
-        run: ToyRun = session.run
-        try:
-            snapshot = run.current()
-        except TrainingDiverged as err:
-            session.error = f"Training diverged. {err}"
-            session.stop.set()
-            return _render_all(session, show_d_star, show_half)
         now = time.monotonic()
         slow_due = now - session.last_metrics >= METRICS_EVERY_SECONDS
         if slow_due:
             session.last_metrics = now
-        new_panels = len(run.panels.panels) != session.panels_sent
-        session.panels_sent = len(run.panels.panels)
-        return (
-            plot_value(plots1d.figure_1d(snapshot, show_d_star, show_half)),
-            plots1d.readout_markdown(snapshot),
-            _status(session, "training…"),
-            _timeline(session) if slow_due else gr.skip(),
-            plots1d.metrics_figure(run.history.traces) if slow_due else gr.skip(),
-            plots1d.panels_figure(run.panels.ordered()) if new_panels else gr.skip(),
-            gr.skip(),  # the losses plot's "now" marker moves on pause, not at every frame
-            gr.skip(),
-            gr.skip(),
-        )
+        new_panels = len(session.run.panels.panels) != session.panels_sent
+        try:
+            return _render_all(session, show_d_star, show_half, "training…",
+                               slow=slow_due, panels=new_panels, full=False)
+        except TrainingDiverged as err:  # the networks went NaN between two training slices
+            session.error = f"Training diverged. {err}"
+            session.stop.set()
+            return _render_all(session, show_d_star, show_half)
 
 
 def on_pause(session: LiveSession, show_d_star, show_half):
