@@ -16,9 +16,14 @@ from urllib.parse import parse_qsl, urlencode
 # The names below are the public vocabulary of the config; each module that implements one of
 # them keeps a registry keyed by the same names (data1d.DATASETS, objectives.OBJECTIVES, ...).
 DATASETS_1D = ("gaussian", "bimodal", "uniform", "skewed")
+# 2-D toy data (data2d.DATASETS_2D); 'custom' is the user's own points, read from data_path
+DATASETS_2D = ("ring8", "grid25", "moons", "spiral", "checkerboard", "custom")
+DATASETS = DATASETS_1D + DATASETS_2D
 NOISE_DISTRIBUTIONS = ("uniform", "gaussian")
 NOISE_SAMPLING = ("iid", "stratified")
-LOSSES = ("non-saturating", "minimax")
+# objectives.OBJECTIVES; the 1-D figure draws D(x) as a probability, so it takes the first two
+LOSSES = ("non-saturating", "minimax", "least-squares", "hinge", "wgan-gp")
+LOSSES_1D = ("non-saturating", "minimax")
 OPTIMIZERS = ("adam", "sgd")
 ACTIVATIONS = ("tanh", "elu", "relu", "leaky-relu")
 DEVICES = ("auto", "cpu", "cuda")
@@ -38,6 +43,8 @@ class ToyConfig:
 
     # data
     dataset: str = "gaussian"
+    # the CSV of x,y rows for dataset 'custom' (the app writes the points drawn or uploaded here)
+    data_path: str = ""
     # noise z ~ p_z: 'uniform' on [-1, 1]^noise_dim (as in Goodfellow et al. 2014, Fig. 1) or N(0, I)
     noise: str = "uniform"
     noise_dim: int = 1
@@ -50,8 +57,23 @@ class ToyConfig:
     d_width: int = 32
     g_activation: str = "leaky-relu"
     d_activation: str = "leaky-relu"
-    # objective: the generator's loss; the discriminator always maximises V(D, G) (eq. 1)
+    # objective (objectives.OBJECTIVES): D's and G's losses; the first two share D's loss, -V(D, G)
     loss: str = "non-saturating"
+    # weight lambda of the WGAN-GP gradient penalty (Gulrajani et al. 2017)
+    gp_weight: float = 10.0
+    # remedies for mode collapse (2-D), all off by default:
+    # minibatch discrimination (Salimans et al. 2016, sec. 3.2): B kernels of dimension C,
+    # compared within groups of minibatch_group samples (0 = the whole batch)
+    minibatch_discrimination: bool = False
+    minibatch_kernels: int = 16
+    minibatch_kernel_dim: int = 8
+    minibatch_group: int = 64
+    # minibatch standard deviation (Karras et al. 2018, sec. 3)
+    minibatch_stddev: bool = False
+    # PacGAN packing (Lin et al. 2018): D judges `pack` samples at once; 1 = off
+    pack: int = 1
+    # unrolled GAN (Metz et al. 2017): G's loss looks unroll_steps D updates ahead; 0 = off
+    unroll_steps: int = 0
     # optimisation (Algorithm 1: k discriminator steps per generator step)
     g_optimizer: str = "adam"
     d_optimizer: str = "adam"
@@ -75,6 +97,10 @@ class ToyConfig:
     # evaluation: fixed noise, drawn once per run, for the density estimate and the arrows
     eval_samples: int = 20000
     grid_points: int = 401
+    # 2-D drawing: D on a heatmap_points^2 grid, warp_lines^2 z-grid lines, drawn_samples points
+    heatmap_points: int = 60
+    warp_lines: int = 15
+    drawn_samples: int = 500
     arrows: int = 31
     snapshot_every: int = 25
     # the paper's panels (a)-(d): (a) when JS first falls below panel_near_js; (b) and (c) on a
@@ -85,7 +111,7 @@ class ToyConfig:
 
     # ------------------------------------------------------------------ validation
     def __post_init__(self) -> None:
-        self._check_choice("dataset", DATASETS_1D)
+        self._check_choice("dataset", DATASETS)
         self._check_choice("noise", NOISE_DISTRIBUTIONS)
         self._check_choice("noise_sampling", NOISE_SAMPLING)
         self._check_choice("loss", LOSSES)
@@ -117,6 +143,56 @@ class ToyConfig:
         self._check_float("lr_final_fraction", 0.0, 1.0)
         self._check_float("r1_gamma", 0.0, 1000.0)
         self._check_int("r1_every", 1, 1000)
+        self._check_float("gp_weight", 0.0, 1e4)
+        self._check_bool("minibatch_discrimination")
+        self._check_bool("minibatch_stddev")
+        self._check_int("minibatch_kernels", 1, 256)
+        self._check_int("minibatch_kernel_dim", 1, 64)
+        self._check_int("minibatch_group", 0, 65536)
+        if self.minibatch_group == 1:
+            raise ConfigError("minibatch_group must be 0 (the whole batch) or at least 2; got 1")
+        self._check_int("pack", 1, 8)
+        self._check_int("unroll_steps", 0, 20)
+        self._check_int("heatmap_points", 5, 400)
+        self._check_int("warp_lines", 2, 60)
+        self._check_int("drawn_samples", 10, 5000)
+        if not isinstance(self.data_path, str):
+            raise ConfigError(f"data_path must be a file path; got {self.data_path!r}")
+        if self.dataset == "custom" and not self.data_path:
+            raise ConfigError("dataset 'custom' needs data_path: a CSV file of x,y rows")
+        if self.data_dim == 1:
+            if self.loss not in LOSSES_1D:
+                raise ConfigError(
+                    f"the 1-D figure draws D(x) as a probability: loss must be one of "
+                    f"{', '.join(LOSSES_1D)} on 1-D data; got {self.loss!r}"
+                )
+            if self.remedies():
+                raise ConfigError(
+                    f"remedies for mode collapse ({', '.join(self.remedies())}) are for the 2-D datasets "
+                    f"({', '.join(DATASETS_2D)}); got dataset {self.dataset!r}"
+                )
+
+    @property
+    def data_dim(self) -> int:
+        return 1 if self.dataset in DATASETS_1D else 2
+
+    def remedies(self) -> tuple[str, ...]:
+        """The names of the remedies for mode collapse that are switched on (see remedies.py)."""
+        on = []
+        if self.minibatch_discrimination:
+            on.append("minibatch-discrimination")
+        if self.minibatch_stddev:
+            on.append("minibatch-stddev")
+        if self.pack > 1:
+            on.append(f"pack{self.pack}")
+        if self.unroll_steps > 0:
+            on.append(f"unrolled{self.unroll_steps}")
+        return tuple(on)
+
+    def _check_bool(self, name: str) -> None:
+        value = getattr(self, name)
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name} must be true or false; got {value!r}")
 
     def _check_choice(self, name: str, choices: tuple[str, ...]) -> None:
         value = getattr(self, name)
@@ -212,9 +288,13 @@ def parse_field_value(name: str, raw: str, type_name: str) -> Any:
             return int(raw)
         if type_name == "float":
             return float(raw)
-    except ValueError:
-        kind = "whole number" if type_name == "int" else "number"
-        raise ConfigError(f"{name} must be a {kind}; got {raw!r}") from None
+        if type_name == "bool":
+            words = {"true": True, "1": True, "yes": True, "on": True,
+                     "false": False, "0": False, "no": False, "off": False}
+            return words[raw.strip().lower()]
+    except (ValueError, KeyError):
+        kind = {"int": "a whole number", "float": "a number", "bool": "true or false"}[type_name]
+        raise ConfigError(f"{name} must be {kind}; got {raw!r}") from None
     return raw
 
 
@@ -227,6 +307,8 @@ class Preset:
     title: str
     description: str
     config: ToyConfig = field(default_factory=ToyConfig)
+    # for 2-D presets: the remedy (remedies.REMEDIES) that the side-by-side view switches on
+    remedy: str = ""
 
 
 # Plain SGD for G on purpose: Adam rescales every gradient to unit size and so hides how small
@@ -283,12 +365,68 @@ PRESETS_1D: dict[str, Preset] = {
 }
 
 
+# The 2-D networks and optimisation shared by the mode-collapse presets: PacGAN's toy
+# architecture scaled to a CPU budget. Tuned by bench/mode_collapse.py (see its docstring).
+TOY2D = dict(
+    noise="gaussian", noise_dim=2, noise_sampling="iid", g_layers=3, g_width=128, d_layers=3, d_width=128,
+    g_activation="relu", d_activation="leaky-relu", k_d_steps=1, g_lr=1e-3, d_lr=1e-3, adam_beta1=0.5,
+    adam_beta2=0.999, r1_gamma=0.0, lr_final_fraction=1.0, batch_size=256, snapshot_every=25,
+)
+
+PRESETS_2D: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(
+            "ring-collapse",
+            "Mode collapse on the ring",
+            "Eight Gaussians on a circle of radius 1 (std 0.01, as in PacGAN). The plain GAN "
+            "settles on a few modes, or hops from one to the next: watch the occupancy timeline. "
+            "Tick minibatch discrimination (or view both side by side) and the collapse vanishes.",
+            ToyConfig(dataset="ring8", steps=3000, **TOY2D),
+            remedy="minibatch-discrimination",
+        ),
+        Preset(
+            "grid-collapse",
+            "Mode collapse on the grid",
+            "25 Gaussians on a 5 x 5 grid (std 0.05, as in PacGAN). The plain GAN misses many of "
+            "them; minibatch discrimination lets G spread over the whole grid.",
+            ToyConfig(dataset="grid25", steps=3000, **TOY2D),
+            remedy="minibatch-discrimination",
+        ),
+        Preset(
+            "moons",
+            "Two moons",
+            "Two interleaved half circles: G must bend its noise plane into two arcs.",
+            ToyConfig(dataset="moons", steps=3000, **TOY2D),
+            remedy="minibatch-discrimination",
+        ),
+        Preset(
+            "spiral",
+            "Spiral",
+            "One long curved arm: the warped grid shows G rolling the noise plane up.",
+            ToyConfig(dataset="spiral", steps=4000, **TOY2D),
+            remedy="minibatch-discrimination",
+        ),
+        Preset(
+            "checkerboard",
+            "Checkerboard",
+            "Eight separate squares: G has to tear its noise plane apart, which a continuous "
+            "map cannot do, so thin bridges of samples remain between the squares.",
+            ToyConfig(dataset="checkerboard", steps=4000, **TOY2D),
+            remedy="minibatch-discrimination",
+        ),
+    )
+}
+
+PRESETS: dict[str, Preset] = PRESETS_1D | PRESETS_2D
+
+
 def preset_config(name: str) -> ToyConfig:
     try:
-        return PRESETS_1D[name].config
+        return PRESETS[name].config
     except KeyError:
         raise ConfigError(
-            f"unknown preset {name!r}; choose one of {', '.join(PRESETS_1D)}"
+            f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}"
         ) from None
 
 

@@ -1,4 +1,7 @@
-"""GAN objectives, written on discriminator logits l, with D = sigmoid(l).
+"""GAN objectives: each is a small class with the discriminator's and the generator's losses.
+
+The two objectives of Goodfellow et al. (2014) are written on discriminator logits l, with
+D = sigmoid(l).
 
 Goodfellow et al. (2014), eq. 1: the value function
 
@@ -66,10 +69,112 @@ class NonSaturatingGeneratorLoss:
         return -torch.log(d)
 
 
-GENERATOR_LOSSES = {
-    cls.name: cls for cls in (NonSaturatingGeneratorLoss, MinimaxGeneratorLoss)
+class Objective:
+    """A GAN objective: `d_loss` (what D minimises) and `g_loss` (what G minimises), both on
+    the discriminator's raw outputs. `probability` says whether sigmoid(output) is D(x), the
+    probability that x is real (otherwise the output is a score, drawn as it is).
+    `gradient_penalty` asks the trainer for the WGAN-GP penalty (weight config.gp_weight)."""
+
+    name = ""
+    title = ""
+    probability = True
+    gradient_penalty = False
+
+    def d_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def g_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+
+class NonSaturatingObjective(Objective):
+    """Goodfellow et al. (2014): D minimises -V(D, G) (eq. 1); G maximises log D(G(z))."""
+
+    name = "non-saturating"
+    title = "non-saturating (Goodfellow et al. 2014, sec. 3)"
+    g_loss = staticmethod(NonSaturatingGeneratorLoss())
+
+    def d_loss(self, real, fake):
+        return discriminator_loss(real, fake)
+
+
+class MinimaxObjective(NonSaturatingObjective):
+    """Goodfellow et al. (2014), eq. 1 as it stands: G minimises log(1 - D(G(z))) (saturating)."""
+
+    name = "minimax"
+    title = "minimax, saturating (eq. 1)"
+    g_loss = staticmethod(MinimaxGeneratorLoss())
+
+
+class LeastSquaresObjective(Objective):
+    """Mao et al. (2017), "Least Squares GANs", eq. 2 with a = 0, b = c = 1:
+    D minimises 1/2 E[(D(x) - 1)^2] + 1/2 E[D(G(z))^2]; G minimises 1/2 E[(D(G(z)) - 1)^2].
+    The quadratic keeps pulling fakes that D already classifies correctly but that lie far from
+    the data, where the sigmoid loss would have saturated."""
+
+    name = "least-squares"
+    title = "least squares (Mao et al. 2017)"
+    probability = False
+
+    def d_loss(self, real, fake):
+        return 0.5 * (real - 1).pow(2).mean() + 0.5 * fake.pow(2).mean()
+
+    def g_loss(self, fake):
+        return 0.5 * (fake - 1).pow(2).mean()
+
+
+class HingeObjective(Objective):
+    """The hinge loss (Lim & Ye 2017; Miyato et al. 2018, eq. 16):
+    D minimises E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]; G minimises -E[D(G(z))]."""
+
+    name = "hinge"
+    title = "hinge (Lim & Ye 2017; Miyato et al. 2018)"
+    probability = False
+
+    def d_loss(self, real, fake):
+        return torch.relu(1 - real).mean() + torch.relu(1 + fake).mean()
+
+    def g_loss(self, fake):
+        return -fake.mean()
+
+
+class WassersteinGPObjective(Objective):
+    """WGAN-GP (Gulrajani et al. 2017, Algorithm 1): the critic minimises
+    E[D(G(z))] - E[D(x)] + lambda E[(||grad D(x_hat)||_2 - 1)^2] with x_hat on random lines
+    between real and fake samples (the trainer adds the penalty, see `gradient_penalty`);
+    G minimises -E[D(G(z))]."""
+
+    name = "wgan-gp"
+    title = "Wasserstein with gradient penalty (Gulrajani et al. 2017)"
+    probability = False
+    gradient_penalty = True
+
+    def d_loss(self, real, fake):
+        return fake.mean() - real.mean()
+
+    def g_loss(self, fake):
+        return -fake.mean()
+
+
+def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor, generator: torch.Generator,
+                     pack: int = 1) -> torch.Tensor:
+    """Gulrajani et al. (2017), eq. 3: E[(||grad_x D(x_hat)||_2 - 1)^2], x_hat = e x + (1 - e) x~,
+    e ~ U[0, 1] per sample (per pack, for a packed D, whose input is the pack). `critic` maps a
+    batch (n * pack, dim) to scores (n,)."""
+    packs = len(real) // pack
+    e = torch.rand(packs, 1, 1, generator=generator).to(real.device)
+    x_hat = (e * real.view(packs, pack, -1) + (1 - e) * fake.view(packs, pack, -1)).view_as(real)
+    x_hat.requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+    return (grad.reshape(packs, -1).norm(dim=1) - 1).pow(2).mean()
+
+
+OBJECTIVES: dict[str, type[Objective]] = {
+    cls.name: cls
+    for cls in (NonSaturatingObjective, MinimaxObjective, LeastSquaresObjective, HingeObjective,
+                WassersteinGPObjective)
 }
 
 
-def generator_loss(name: str):
-    return GENERATOR_LOSSES[name]()
+def objective(name: str) -> Objective:
+    return OBJECTIVES[name]()
