@@ -2,6 +2,8 @@
 
     gan-explorer toy --preset goodfellow-fig1 --out runs/fig1
     gan-explorer toy --dataset bimodal --steps 6000 --seed 3 --loss minimax --out runs/bimodal
+    gan-explorer toy --preset ring-collapse --remedy minibatch-discrimination --seed 3 --out runs/ring
+    gan-explorer toy --data-csv my_points.csv --remedy pack4 --out runs/mine
 
 Exit status: 0 on success, 2 for bad input (with a message), 3 when training diverged.
 """
@@ -17,16 +19,24 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import DATASETS_1D, LOSSES, PRESETS_1D, ConfigError, ToyConfig, parse_field_value, preset_config
+from .config import (
+    DATASETS_1D, DATASETS_2D, LOSSES, PRESETS, PRESETS_1D, PRESETS_2D, ConfigError, ToyConfig, parse_field_value,
+    preset_config,
+)
+from .data2d import DataError
+from .remedies import REMEDIES, apply_remedies, parse_remedies
 
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
 
 
 def _presets_epilog() -> str:
-    lines = ["presets (--preset NAME):"]
-    for p in PRESETS_1D.values():
-        lines.append(f"  {p.name:<18} {p.title}: {p.description}")
+    lines = ["presets (--preset NAME), 1-D:"]
+    lines += [f"  {p.name:<18} {p.title}" for p in PRESETS_1D.values()]
+    lines.append("presets, 2-D:")
+    lines += [f"  {p.name:<18} {p.title}" for p in PRESETS_2D.values()]
+    lines.append("remedies for mode collapse (--remedy NAME, repeatable or comma-separated; 2-D only):")
+    lines += [f"  {r.name:<26} {r.title}" for r in REMEDIES.values()]
     return "\n".join(lines)
 
 
@@ -35,19 +45,23 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     toy = commands.add_parser(
         "toy",
-        help="train a toy GAN (1-D) and write a run directory",
-        description="Train a toy GAN headless and write DIR/config.json, metrics.json, samples.npy, "
-        "curves.npz (1-D) and figure.html.",
+        help="train a toy GAN (1-D or 2-D) and write a run directory",
+        description="Train a toy GAN headless and write DIR/config.json, metrics.json, samples.npy "
+        "(2,500 samples from the final generator), curves.npz and figure.html.",
         epilog=_presets_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     source = toy.add_mutually_exclusive_group(required=True)
     source.add_argument("--preset", help="a named preset (listed below)")
-    source.add_argument("--dataset", help=f"a dataset: {', '.join(DATASETS_1D)}")
+    source.add_argument("--dataset", help=f"a dataset: {', '.join(DATASETS_1D)} (1-D); "
+                        f"{', '.join(d for d in DATASETS_2D if d != 'custom')} (2-D)")
+    source.add_argument("--data-csv", type=Path, help="your own 2-D points: a CSV file of x,y rows")
     source.add_argument("--config", type=Path, help="a config.json (e.g. from an earlier run)")
     toy.add_argument("--steps", type=int, help="training iterations (each k D updates and one G update)")
     toy.add_argument("--seed", type=int, help="random seed")
-    toy.add_argument("--loss", help=f"generator loss: {', '.join(LOSSES)}")
+    toy.add_argument("--loss", help=f"objective: {', '.join(LOSSES)} (1-D: the first two)")
+    toy.add_argument("--remedy", action="append", default=[], metavar="NAME",
+                     help="switch on a remedy for mode collapse (listed below); repeatable")
     toy.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="set any config field, e.g. --set k_d_steps=3 --set d_lr=2e-3 (repeatable)")
     toy.add_argument("--out", type=Path, required=True, help="run directory to write")
@@ -63,6 +77,13 @@ def config_from_args(args: argparse.Namespace) -> ToyConfig:
             config = ToyConfig.from_json(args.config.read_text())
         except OSError as err:
             raise ConfigError(f"cannot read {args.config}: {err.strerror}") from None
+    elif args.data_csv is not None:
+        config = PRESETS_2D["moons"].config.replace(dataset="custom", data_path=str(args.data_csv.resolve()))
+    elif args.dataset in DATASETS_2D:
+        base = next((p.config for p in PRESETS_2D.values() if p.config.dataset == args.dataset), None)
+        if base is None:
+            raise ConfigError(f"dataset {args.dataset!r} takes --data-csv FILE instead")
+        config = base
     else:
         config = ToyConfig(dataset=args.dataset)
     changes = {}
@@ -77,7 +98,7 @@ def config_from_args(args: argparse.Namespace) -> ToyConfig:
     for key in ("steps", "seed", "loss"):
         if getattr(args, key) is not None:
             changes[key] = getattr(args, key)
-    return config.replace(**changes)
+    return apply_remedies(config.replace(**changes), parse_remedies(args.remedy))
 
 
 def _json_safe(value):
@@ -102,7 +123,10 @@ def run_toy(args: argparse.Namespace) -> int:
         raise ConfigError(f"cannot create the run directory {args.out}: {err.strerror}") from None
     (args.out / "config.json").write_text(config.to_json() + "\n")
     torch.set_num_threads(1)  # toy networks are overhead-bound: one thread is fastest
-    run = ToyRun(config)
+    try:
+        run = ToyRun(config)
+    except DataError as err:
+        raise ConfigError(str(err)) from None
     started = time.perf_counter()
     from tqdm import tqdm
 
@@ -114,7 +138,7 @@ def run_toy(args: argparse.Namespace) -> int:
             todo = min(chunk, config.steps - run.iteration)
             run.advance(todo)
             bar.update(todo)
-            bar.set_postfix(js=f"{run.history.traces['js_divergence'][-1]:.4f}", refresh=False)
+            bar.set_postfix(_progress_fields(run.history.traces), refresh=False)
     except TrainingDiverged as err:
         bar.close()
         print(f"error: {err}", file=sys.stderr)
@@ -127,20 +151,31 @@ def run_toy(args: argparse.Namespace) -> int:
         iterations=run.iteration,
         seconds=round(seconds, 3),
         iterations_per_second=round(run.iteration / seconds, 1) if seconds > 0 else None,
-        equilibrium=is_equilibrium(final),
-        panels_captured="".join(sorted(run.panels.panels)),
+        remedies=list(config.remedies()),
         trace={k: [_json_safe(v) for v in values] for k, values in run.history.traces.items()},
     )
+    if not run.is_2d:
+        metrics.update(equilibrium=is_equilibrium(final), panels_captured="".join(sorted(run.panels.panels)))
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     np.save(args.out / "samples.npy", run.trainer.final_samples(2500))
     np.savez(args.out / "curves.npz", **final.curves())
     write_figure_html(timeline_figure(run.history.snapshots), args.out / "figure.html")
-    print(
-        f"{run.iteration} iterations in {seconds:.1f} s · JS {final.js:.4f} nats · "
-        f"mean|D-1/2| {final.d_deviation:.3f} · wrote {args.out}",
-        file=sys.stderr,
-    )
+    if run.is_2d:
+        summary = ", ".join(f"{k} {v}" for k, v in _progress_fields(run.history.traces).items())
+    else:
+        summary = f"JS {final.js:.4f} nats · mean|D-1/2| {final.d_deviation:.3f}"
+    print(f"{run.iteration} iterations in {seconds:.1f} s · {summary} · wrote {args.out}", file=sys.stderr)
     return 0
+
+
+def _progress_fields(traces: dict[str, list[float]]) -> dict[str, str]:
+    """The latest measurements for the progress bar and the summary line."""
+    if "js_divergence" in traces:
+        return {"js": f"{traces['js_divergence'][-1]:.4f}"}
+    if "modes_covered" in traces:
+        return {"modes": f"{traces['modes_covered'][-1]:.0f}/{traces['total_modes'][-1]:.0f}",
+                "high_quality": f"{100 * traces['high_quality'][-1]:.1f}%"}
+    return {"binned_js": f"{traces['binned_js'][-1]:.3f}"}
 
 
 def main(argv: list[str] | None = None) -> int:

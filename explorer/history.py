@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .snapshot import Snapshot1D
-
-TRACE_KEYS = ("iteration", "js_divergence", "value_function", "d_deviation", "d_loss", "g_loss", "d_real", "d_fake")
+from typing import Any
 
 
 @dataclass
@@ -20,24 +18,24 @@ class RunHistory:
     """
 
     max_snapshots: int = 200
-    snapshots: list[Snapshot1D] = field(default_factory=list)
-    traces: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in TRACE_KEYS})
+    snapshots: list[Any] = field(default_factory=list)  # Snapshot1D or Snapshot2D
+    # one list per key of snapshot.measurements(), e.g. "iteration", "js_divergence"
+    traces: dict[str, list[float]] = field(default_factory=dict)
 
-    def add(self, snapshot: Snapshot1D) -> None:
-        measured = snapshot.measurements()
-        for key in TRACE_KEYS:
-            self.traces[key].append(float(measured[key]))
+    def add(self, snapshot) -> None:
+        for key, value in snapshot.measurements().items():
+            self.traces.setdefault(key, []).append(float(value))
         self.snapshots.append(snapshot)
         if len(self.snapshots) > self.max_snapshots:
             latest = self.snapshots[-1]
             self.snapshots = self.snapshots[:-1][::2] + [latest]
 
     @property
-    def latest(self) -> Snapshot1D | None:
+    def latest(self):
         return self.snapshots[-1] if self.snapshots else None
 
     def __len__(self) -> int:
         return len(self.snapshots)
 
-    def __getitem__(self, index: int) -> Snapshot1D:
+    def __getitem__(self, index: int):
         return self.snapshots[index]

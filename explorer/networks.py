@@ -71,6 +71,8 @@ class MinibatchDiscrimination(nn.Module):
     def __init__(self, in_features: int, kernels: int, kernel_dim: int, group_size: int = 64):
         super().__init__()
         self.kernels, self.kernel_dim, self.group_size = kernels, kernel_dim, group_size
+        # set by the trainer when it differentiates D's gradients (see _similarity)
+        self.twice_differentiable = False
         # T of A x B x C, stored as A x (B * C) for one matrix product; Salimans et al.'s code
         # draws it from N(0, 0.05^2)
         self.T = nn.Parameter(torch.randn(in_features, kernels * kernel_dim) * 0.05)
@@ -95,10 +97,14 @@ class MinibatchDiscrimination(nn.Module):
         return torch.cat([features, self._similarity(self.kernel_rows(features),
                                                      self.kernel_rows(reference), self_pairs=False)], dim=1)
 
-    @staticmethod
-    def _similarity(rows: torch.Tensor, others: torch.Tensor, self_pairs: bool) -> torch.Tensor:
+    def _similarity(self, rows: torch.Tensor, others: torch.Tensor, self_pairs: bool) -> torch.Tensor:
         # rows: (P, B, C), others: (R, B, C) -> o: (P, B)
-        distances = torch.cdist(rows.transpose(0, 1), others.transpose(0, 1), p=1)  # (B, P, R)
+        if self.twice_differentiable:
+            # cdist has no second derivative: penalties on D's input gradient (R1, WGAN-GP) and
+            # unrolling differentiate D's gradient, so they take the direct (slower) form
+            distances = (rows.transpose(0, 1)[:, :, None] - others.transpose(0, 1)[:, None]).abs().sum(-1)
+        else:
+            distances = torch.cdist(rows.transpose(0, 1), others.transpose(0, 1), p=1)  # (B, P, R)
         o = torch.exp(-distances).sum(dim=2).transpose(0, 1)  # (P, B)
         # c_b(x_i, x_i) = exp(0) = 1: the self-distance is excluded by taking it off again
         return o - 1.0 if self_pairs else o
@@ -138,9 +144,10 @@ class Discriminator(nn.Module):
             layers += [nn.Linear(last, width), ACTIVATION_LAYERS[activation]()]
             last = width
         self.body = nn.Sequential(*layers)
+        last += int(minibatch_stddev)
         self.minibatch = (MinibatchDiscrimination(last, minibatch_kernels, minibatch_kernel_dim, minibatch_group)
                           if minibatch_kernels > 0 else None)
-        head_in = last + int(minibatch_stddev) + (minibatch_kernels if self.minibatch is not None else 0)
+        head_in = last + (minibatch_kernels if self.minibatch is not None else 0)
         self.head = nn.Linear(head_in, 1)
 
     def packed(self, inputs: torch.Tensor) -> torch.Tensor:

@@ -1,5 +1,5 @@
-"""A run's figure with its timeline: Figure 1 of the paper, animated over the recorded
-snapshots, with a slider and play button; written as one self-contained HTML file."""
+"""A run's figure with its timeline: Figure 1 of the paper (1-D) or the 2-D view, animated over
+the recorded snapshots, with a slider and play button; written as one self-contained HTML file."""
 
 from __future__ import annotations
 
@@ -9,28 +9,32 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .plots1d import figure_1d
+from .plots2d import figure_2d
 from .snapshot import Snapshot1D
 
 
-def _evenly(snapshots: list[Snapshot1D], max_frames: int) -> list[Snapshot1D]:
+def _evenly(snapshots: list, max_frames: int) -> list:
     if len(snapshots) <= max_frames:
         return list(snapshots)
     picks = np.unique(np.linspace(0, len(snapshots) - 1, max_frames).round().astype(int))
     return [snapshots[i] for i in picks]
 
 
-def timeline_figure(snapshots: list[Snapshot1D], max_frames: int = 80) -> go.Figure:
-    """Figure 1 at the last snapshot, with frames for up to `max_frames` snapshots of the run
-    (evenly spaced, first and last included) and a slider to scrub through them."""
+def timeline_figure(snapshots: list, max_frames: int = 80) -> go.Figure:
+    """The run's figure at the last snapshot (Figure 1 for 1-D, the 2-D view otherwise), with
+    frames for up to `max_frames` snapshots of the run (evenly spaced, first and last
+    included) and a slider to scrub through them."""
     if not snapshots:
         raise ValueError("a timeline needs at least one snapshot")
     chosen = _evenly(snapshots, max_frames)
-    figures = [figure_1d(s) for s in chosen]
+    one_d = isinstance(chosen[0], Snapshot1D)
+    figures = [figure_1d(s) if one_d else figure_2d(s) for s in chosen]
+    animated = ("annotations", "title") if one_d else ("title",)
     fig = go.Figure(figures[-1])
     fig.frames = [
         go.Frame(
             data=f["data"],
-            layout=dict(annotations=f["layout"]["annotations"], title=f["layout"]["title"]),
+            layout={key: f["layout"][key] for key in animated},
             name=str(s.iteration),
         )
         for s, f in zip(chosen, figures)
@@ -42,7 +46,7 @@ def timeline_figure(snapshots: list[Snapshot1D], max_frames: int = 80) -> go.Fig
         for s in chosen
     ]
     fig.update_layout(
-        height=640,
+        height=640 if one_d else 720,
         margin=dict(b=120),
         sliders=[dict(active=len(chosen) - 1, steps=steps, y=-0.08, len=0.9, x=0.1,
                       currentvalue=dict(prefix="iteration "))],

@@ -1,5 +1,5 @@
-"""A toy run: the trainer with its history and the paper's panels; the one object that the app,
-the CLI, the benchmarks and the tests drive."""
+"""A toy run: the trainer with its history (and, in 1-D, the paper's panels); the one object that
+the app, the CLI, the benchmarks and the tests drive. `TwinRun` trains two of them in lockstep."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import time
 from .config import ToyConfig
 from .history import RunHistory
 from .panels import PaperPanels
-from .snapshot import Snapshot1D
 from .training import ToyTrainer
 
 
@@ -21,8 +20,12 @@ class ToyRun:
         self.trainer = ToyTrainer(config)
         self.history = RunHistory(max_snapshots=max_snapshots)
         self.panels = PaperPanels()
-        self._current: Snapshot1D | None = None
+        self._current = None
         self.record("initial state")
+
+    @property
+    def is_2d(self) -> bool:
+        return self.trainer.data_dim == 2
 
     @property
     def iteration(self) -> int:
@@ -33,14 +36,15 @@ class ToyRun:
         """True once the run has spent its budget of config.steps iterations."""
         return self.trainer.iteration >= self.config.steps
 
-    def record(self, phase: str = "") -> Snapshot1D:
+    def record(self, phase: str = ""):
         snapshot = self.trainer.snapshot(phase)
         self.history.add(snapshot)
-        self.panels.observe(self.trainer, snapshot)
+        if not self.is_2d:
+            self.panels.observe(self.trainer, snapshot)
         self._current = snapshot
         return snapshot
 
-    def current(self) -> Snapshot1D:
+    def current(self):
         """A snapshot of the state as it is now (recorded in the history or not)."""
         if self._current is None or self._current.iteration != self.trainer.iteration:
             self._current = self.trainer.snapshot()
@@ -51,34 +55,81 @@ class ToyRun:
         if self.trainer.iteration % self.config.snapshot_every == 0:
             self.record()
 
-    def advance(self, iterations: int) -> Snapshot1D:
+    def switch_remedies(self, config: ToyConfig) -> None:
+        """Switch remedies or the objective mid-run (see ToyTrainer.switch_remedies)."""
+        self.trainer.switch_remedies(config)
+        self.config = config
+        self.record("remedies switched: D restarts, G carries on")
+
+    def advance(self, iterations: int):
         """Train `iterations` iterations of Algorithm 1 (k D updates, one G update each)."""
         for _ in range(iterations):
             self._iterate()
         return self.current()
 
     def advance_for(self, seconds: float, until: int | None = None) -> int:
-        """Train for about `seconds` of wall-clock time (at least one iteration), stopping early
-        at iteration `until`; returns the number of iterations done."""
-        deadline = time.perf_counter() + seconds
-        done = 0
-        while until is None or self.trainer.iteration < until:
-            self._iterate()
-            done += 1
-            if time.perf_counter() >= deadline:
-                break
-        return done
+        return train_for(self, seconds, until)
 
     # manual steps, each recorded with what it did
-    def step_discriminator(self) -> Snapshot1D:
+    def step_discriminator(self):
         for _ in range(self.config.k_d_steps):
             self.trainer.step_d()
         return self.record(f"after {self.config.k_d_steps} D update(s)")
 
-    def step_generator(self) -> Snapshot1D:
+    def step_generator(self):
         self.trainer.step_g()
         return self.record("after 1 G update")
 
-    def step_both(self) -> Snapshot1D:
+    def step_both(self):
         self.trainer.step()
         return self.record(f"after {self.config.k_d_steps} D update(s) and 1 G update")
+
+
+class TwinRun:
+    """Two runs trained in lockstep, one iteration each in turn: the same seed, so the same
+    initial generator and the same data and noise batches, differing only in the settings
+    that tell `left` from `right` (e.g. a remedy switched on). This is the side-by-side view."""
+
+    def __init__(self, left: ToyConfig, right: ToyConfig, max_snapshots: int = 200):
+        self.left = ToyRun(left, max_snapshots)
+        self.right = ToyRun(right, max_snapshots)
+
+    @property
+    def runs(self) -> tuple[ToyRun, ToyRun]:
+        return self.left, self.right
+
+    @property
+    def config(self) -> ToyConfig:
+        return self.right.config
+
+    @property
+    def iteration(self) -> int:
+        return min(self.left.iteration, self.right.iteration)
+
+    @property
+    def finished(self) -> bool:
+        return self.left.finished and self.right.finished
+
+    def _iterate(self) -> None:
+        self.left._iterate()
+        self.right._iterate()
+
+    def advance(self, iterations: int) -> None:
+        for _ in range(iterations):
+            self._iterate()
+
+    def advance_for(self, seconds: float, until: int | None = None) -> int:
+        return train_for(self, seconds, until)
+
+
+def train_for(run: ToyRun | TwinRun, seconds: float, until: int | None = None) -> int:
+    """Train `run` for about `seconds` of wall-clock time (at least one iteration), stopping
+    early at iteration `until`; returns the number of iterations done."""
+    deadline = time.perf_counter() + seconds
+    done = 0
+    while until is None or run.iteration < until:
+        run._iterate()
+        done += 1
+        if time.perf_counter() >= deadline:
+            break
+    return done

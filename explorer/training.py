@@ -133,6 +133,9 @@ class ToyTrainer:
                                            self._betas())
         # with batch statistics in D, real and fake batches must go through D separately
         self._batch_aware = config.minibatch_discrimination or config.minibatch_stddev
+        if self.discriminator.minibatch is not None:
+            self.discriminator.minibatch.twice_differentiable = (
+                config.r1_gamma > 0 or self.objective.gradient_penalty or config.unroll_steps > 0)
 
     def switch_remedies(self, config: ToyConfig) -> None:
         """Change the objective and the remedies mid-run ("toggled live"): the generator and its
