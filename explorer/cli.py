@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import (
-    DATASETS_1D, DATASETS_2D, LOSSES, PRESETS, PRESETS_1D, PRESETS_2D, ConfigError, ToyConfig, parse_field_value,
+    DATASETS_1D, DATASETS_2D, LOSSES, PRESETS_1D, PRESETS_2D, ConfigError, ToyConfig, parse_field_value,
     preset_config,
 )
 from .data2d import DataError

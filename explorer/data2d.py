@@ -208,3 +208,35 @@ def _is_number(cell: str) -> bool:
 
 def points_to_csv(points: np.ndarray) -> str:
     return "x,y\n" + "\n".join(f"{x:.6g},{y:.6g}" for x, y in points) + "\n"
+
+
+# the drawing canvas spans this square of the plane
+DRAWING_BOX = 2.0
+MAX_DRAWN_POINTS = 4000
+
+
+def points_from_drawing(image: np.ndarray | None, seed: int = 0) -> np.ndarray:
+    """The points a user drew with the mouse: every painted pixel of the canvas (alpha > 0, or
+    darker than white when there is no alpha channel) becomes a point of the square
+    [-DRAWING_BOX, DRAWING_BOX]^2, y upwards, jittered within its pixel; at most
+    MAX_DRAWN_POINTS of them, drawn at random. A DataError when nothing was drawn."""
+    if image is None or not hasattr(image, "ndim") or image.ndim < 2 or image.size == 0:
+        raise DataError("nothing was drawn: draw some strokes on the canvas first")
+    if image.ndim == 3 and image.shape[2] == 4:
+        painted = image[:, :, 3] > 0
+    elif image.ndim == 3:
+        painted = image[:, :, :3].mean(axis=2) < 200
+    else:
+        painted = image < 200
+    rows, cols = np.nonzero(painted)
+    if len(rows) < MIN_POINTS:
+        raise DataError("nothing was drawn: draw some strokes on the canvas first")
+    rng = np.random.default_rng(seed)
+    if len(rows) > MAX_DRAWN_POINTS:
+        keep = rng.choice(len(rows), MAX_DRAWN_POINTS, replace=False)
+        rows, cols = rows[keep], cols[keep]
+    height, width = painted.shape
+    scale = 2 * DRAWING_BOX / max(height, width)
+    x = (cols + rng.random(len(cols))) * scale - DRAWING_BOX
+    y = DRAWING_BOX - (rows + rng.random(len(rows))) * scale
+    return np.stack([x, y], axis=1)

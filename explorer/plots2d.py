@@ -83,7 +83,7 @@ def figure_2d(snapshot: Snapshot2D, layers: Sequence[str] = LAYERS, title: str =
         heat = {
             "type": "heatmap", "name": "D(x)" if probability else "D score",
             "x": _list(snapshot.heat_x), "y": _list(snapshot.heat_y), "z": _list(snapshot.heat),
-            "colorscale": "RdBu", "opacity": 0.75, "hoverinfo": "skip", "showscale": True,
+            "colorscale": "RdBu", "reversescale": True, "opacity": 0.75, "hoverinfo": "skip", "showscale": True,
             "colorbar": {"title": {"text": "D(x)" if probability else "score"}, "thickness": 12, "len": 0.8},
         }
         if probability:
@@ -112,8 +112,8 @@ def figure_2d(snapshot: Snapshot2D, layers: Sequence[str] = LAYERS, title: str =
     if "modes" in layers and snapshot.has_modes:
         data.append({"type": "scattergl", "mode": "markers", "name": "mode centres",
                      "x": _list(snapshot.mode_centres[:, 0]), "y": _list(snapshot.mode_centres[:, 1]),
-                     "marker": {"color": MODE_COLOUR, "size": 9, "symbol": "x-thin",
-                                "line": {"width": 2, "color": MODE_COLOUR}}, "hoverinfo": "skip"})
+                     "marker": {"color": MODE_COLOUR, "size": 14, "symbol": "circle-open",
+                                "line": {"width": 1.5, "color": MODE_COLOUR}}, "hoverinfo": "skip"})
     (x_low, x_high), (y_low, y_high) = snapshot.plot_range
     heading = title or "2-D GAN"
     layout = {
@@ -150,10 +150,10 @@ def occupancy_figure(runs: Sequence[tuple[str, Snapshot2D]], height: int = 260) 
     layout = {
         "title": {"text": "mode occupancy (high-quality samples per mode)", "x": 0.02, "font": {"size": 13}},
         "height": height, "barmode": "group", "bargap": 0.15,
-        "margin": {"l": 45, "r": 10, "t": 35, "b": 35},
+        "margin": {"l": 45, "r": 10, "t": 35, "b": 60},
         "xaxis": {"title": {"text": "mode"}, "type": "category"},
         "yaxis": {"title": {"text": "samples"}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": 1.12, "x": 0.45, "font": {"size": 11}},
+        "legend": {"orientation": "h", "y": -0.25, "font": {"size": 11}},
         "uirevision": "keep",
     }
     return {"data": data, "layout": layout}

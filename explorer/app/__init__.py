@@ -8,7 +8,7 @@ make_offline()
 
 import gradio as gr  # noqa: E402  (after the environment is made offline)
 
-from . import tab_toy1d  # noqa: E402
+from . import tab_toy1d, tab_toy2d  # noqa: E402
 
 TITLE = "GAN Explorer"
 INTRO = (
@@ -24,6 +24,8 @@ def build_app() -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("1-D: Goodfellow Figure 1", id="toy1d", elem_id="tab-toy1d"):
                 tab_toy1d.build_tab(demo)
+            with gr.Tab("2-D: mode collapse and its remedies", id="toy2d", elem_id="tab-toy2d"):
+                tab_toy2d.build_tab(demo)
     return demo
 
 
