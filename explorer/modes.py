@@ -29,6 +29,7 @@ QUALITY_STDS = 3.0
 @dataclass(frozen=True)
 class ModeMetrics:
     counts: np.ndarray  # (k,) high-quality samples nearest to each mode
+    nearest_counts: np.ndarray  # (k,) all finite samples nearest to each mode, whatever their distance
     low_quality: int  # samples farther than 3 std from every mode
     modes_covered: int
     high_quality: float  # fraction of samples that are high quality, in [0, 1]
@@ -66,6 +67,7 @@ def mode_metrics(samples: np.ndarray, centres: np.ndarray, std: float,
         kl = math.log(k)  # no good sample at all: as far from uniform as one mode
     return ModeMetrics(
         counts=counts,
+        nearest_counts=np.bincount(nearest[finite], minlength=k),
         low_quality=int(len(samples) - n_good),
         modes_covered=int(np.count_nonzero(counts)),
         high_quality=n_good / len(samples) if len(samples) else 0.0,

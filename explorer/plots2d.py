@@ -132,23 +132,32 @@ def figure_2d(snapshot: Snapshot2D, layers: Sequence[str] = LAYERS, title: str =
 
 
 def occupancy_figure(runs: Sequence[tuple[str, Snapshot2D]], height: int = 260) -> dict:
-    """A bar per mode: how many of the 2,500 generated samples are high-quality samples of it,
-    one bar series per run, with the count a perfect generator would put there."""
-    data: list[dict] = []
+    """A bar per mode: how many of the 2,500 generated samples lie nearest to it, the solid part
+    the high-quality ones (within 3 std), the pale part the rest; one bar per run, and the
+    count a perfect generator would put there."""
     first = runs[0][1]
     if not first.has_modes:
         return _message_figure("No modes: this data is not a mixture of Gaussians", height)
     k = len(first.mode_counts)
     labels = [f"{i + 1}" for i in range(k)]
-    for (name, snapshot), colour in zip(runs, RUN_COLOURS):
+    data: list[dict] = []
+    for index, ((name, snapshot), colour) in enumerate(zip(runs, RUN_COLOURS)):
+        good = snapshot.mode_counts
+        rest = snapshot.mode_nearest_counts - good
+        group = f"run{index}"
         data.append({"type": "bar", "name": f"{name}: {snapshot.modes_covered}/{k} modes",
-                     "x": labels, "y": snapshot.mode_counts.tolist(), "marker": {"color": colour}})
-    total = int(first.mode_counts.sum() + first.low_quality)
-    ideal = total / k
+                     "x": labels, "y": good.tolist(), "marker": {"color": colour}, "offsetgroup": group,
+                     "legendgroup": group, "hovertemplate": "mode %{x}: %{y} high quality<extra>" + name + "</extra>"})
+        data.append({"type": "bar", "name": f"{name}: farther than 3 std", "x": labels, "y": rest.tolist(),
+                     "base": good.tolist(), "marker": {"color": colour, "opacity": 0.3}, "offsetgroup": group,
+                     "legendgroup": group, "showlegend": index == 0,
+                     "hovertemplate": "mode %{x}: %{y} more, not high quality<extra>" + name + "</extra>"})
+    ideal = int(first.mode_nearest_counts.sum()) / k
     data.append({"type": "scatter", "mode": "lines", "name": "uniform share", "x": [labels[0], labels[-1]],
                  "y": [ideal, ideal], "line": {"color": "black", "dash": "dot", "width": 1}, "hoverinfo": "skip"})
     layout = {
-        "title": {"text": "mode occupancy (high-quality samples per mode)", "x": 0.02, "font": {"size": 13}},
+        "title": {"text": "mode occupancy: samples nearest each mode (solid: high quality)", "x": 0.02,
+                  "font": {"size": 13}},
         "height": height, "barmode": "group", "bargap": 0.15,
         "margin": {"l": 45, "r": 10, "t": 35, "b": 60},
         "xaxis": {"title": {"text": "mode"}, "type": "category"},
@@ -160,14 +169,14 @@ def occupancy_figure(runs: Sequence[tuple[str, Snapshot2D]], height: int = 260) 
 
 
 def occupancy_timeline_figure(runs: Sequence[tuple[str, Sequence[Snapshot2D]]], height: int = 260) -> dict:
-    """Steps x modes: the share of generated samples in each mode over the run, one panel per
-    run. Mode hopping shows as a bright cell moving between rows, collapse as dark rows."""
+    """Steps x modes: the share of generated samples nearest each mode over the run, one panel
+    per run. Mode hopping shows as a bright cell moving between rows, collapse as dark rows."""
     with_modes = [(name, [s for s in snaps if s.has_modes]) for name, snaps in runs]
     if not with_modes or not with_modes[0][1]:
         return _message_figure("No modes: this data is not a mixture of Gaussians", height)
     data: list[dict] = []
     layout: dict = {
-        "title": {"text": "mode occupancy over training (share of samples)", "x": 0.02, "font": {"size": 13}},
+        "title": {"text": "mode occupancy over training (share of samples nearest each mode)", "x": 0.02, "font": {"size": 13}},
         "height": height, "margin": {"l": 55, "r": 10, "t": 35, "b": 35},
     }
     count = len(with_modes)
@@ -175,8 +184,8 @@ def occupancy_timeline_figure(runs: Sequence[tuple[str, Sequence[Snapshot2D]]], 
     span = (1 - gap * (count - 1)) / count
     for index, (name, snaps) in enumerate(with_modes):
         suffix = "" if index == 0 else str(index + 1)
-        total = snaps[0].mode_counts.sum() + snaps[0].low_quality
-        z = np.stack([s.mode_counts / max(total, 1) for s in snaps], axis=1)  # (modes, snapshots)
+        z = np.stack([s.mode_nearest_counts / max(s.mode_nearest_counts.sum(), 1) for s in snaps],
+                     axis=1)  # (modes, snapshots)
         data.append({"type": "heatmap", "x": [s.iteration for s in snaps],
                      "y": [str(i + 1) for i in range(z.shape[0])], "z": _list(z),
                      "colorscale": "Viridis", "zmin": 0.0, "zmax": min(1.0, 4.0 / z.shape[0] + 0.05),

@@ -39,6 +39,7 @@ class Snapshot2D:
     binned_js: float
     mode_centres: np.ndarray | None = None  # (k, 2)
     mode_counts: np.ndarray | None = None  # (k,) high-quality samples per mode
+    mode_nearest_counts: np.ndarray | None = None  # (k,) samples nearest to each mode, any distance
     low_quality: int = 0
     modes_covered: int = 0
     high_quality: float = float("nan")
@@ -157,7 +158,8 @@ class Drawing2D:
         )
         if dataset.modes is not None:
             measured = modes.mode_metrics(fakes, dataset.modes, dataset.mode_std)
-            out.update(mode_centres=dataset.modes, mode_counts=measured.counts, low_quality=measured.low_quality,
+            out.update(mode_centres=dataset.modes, mode_counts=measured.counts,
+                       mode_nearest_counts=measured.nearest_counts, low_quality=measured.low_quality,
                        modes_covered=measured.modes_covered, high_quality=measured.high_quality,
                        mode_kl=measured.mode_kl)
         return Snapshot2D(**out)

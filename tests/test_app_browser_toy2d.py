@@ -1,0 +1,87 @@
+"""The 2-D tab in a real browser (Debian's headless Chromium): train, switch minibatch
+discrimination on and see the mode occupancy change, pause, and a malformed upload refused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+FIGURE_TITLE = "#toy2d-figure .gtitle"
+OCCUPANCY_COUNTS = "() => document.querySelector('#toy2d-occupancy .js-plotly-plot').data.map(t => Array.from(t.y))"
+
+
+def _open_tab(browser, app):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    page = context.new_page()
+    page.goto(app.url)
+    page.get_by_role("tab", name=re.compile("2-D")).click()
+    page.wait_for_selector(FIGURE_TITLE, timeout=30_000)
+    return context, page
+
+
+def _iteration(page) -> int:
+    match = re.search(r"iteration (\d+)", page.locator(FIGURE_TITLE).text_content())
+    assert match
+    return int(match.group(1))
+
+
+def _status_has(page, text: str) -> None:
+    page.wait_for_function(
+        "(t) => document.querySelector('#toy2d-status').innerText.includes(t)", arg=text, timeout=15_000
+    )
+
+
+def _train_past(page, iterations: int) -> None:
+    page.click("#toy2d-play")
+    page.wait_for_function(
+        "([sel, n]) => { const m = document.querySelector(sel).textContent.match(/iteration (\\d+)/);"
+        " return m && Number(m[1]) >= n; }",
+        arg=[FIGURE_TITLE, iterations], timeout=60_000,
+    )
+    page.click("#toy2d-pause")
+    _status_has(page, "paused")
+    page.wait_for_timeout(400)
+
+
+def test_minibatch_discrimination_switched_on_changes_the_occupancy(browser, app):
+    context, page = _open_tab(browser, app)
+    try:
+        assert _iteration(page) == 0
+        assert "ring-collapse" not in page.locator("#toy2d-status").inner_text()
+        _train_past(page, 20)
+        stopped_at = _iteration(page)
+        page.wait_for_timeout(1500)
+        assert _iteration(page) == stopped_at, "the figure kept changing after Pause"
+        before = page.evaluate(OCCUPANCY_COUNTS)
+        assert len(before[0]) == 8 and sum(before[0]) + sum(before[1]) == 2500
+        page.check("#toy2d-mbd input")
+        _status_has(page, "now: minibatch-discrimination")
+        assert "minibatch-discrimination" in page.locator(FIGURE_TITLE).text_content()
+        _train_past(page, stopped_at + 20)
+        after = page.evaluate(OCCUPANCY_COUNTS)
+        assert after != before
+        legend = page.locator("#toy2d-occupancy").inner_text()
+        assert "minibatch-discrimination:" in legend and "/8 modes" in legend
+        assert re.search(r"\d/8 modes", page.locator("#toy2d-readout").inner_text())
+    finally:
+        context.close()
+
+
+def test_a_malformed_upload_is_refused_with_a_message(browser, app, tmp_path):
+    context, page = _open_tab(browser, app)
+    try:
+        bad = tmp_path / "points.csv"
+        bad.write_text("x,y\n0.5,1.5\nnot-a-number,2\n")
+        page.get_by_text("your own data: upload a CSV or draw").click()
+        page.locator("#toy2d-upload input[type=file]").set_input_files(str(bad))
+        page.wait_for_function(
+            "() => (document.querySelector('#toy2d-data-note')?.innerText || '').includes('refused')",
+            timeout=15_000,
+        )
+        assert "row 2 should be two numbers" in page.locator("#toy2d-data-note").inner_text()
+        assert _iteration(page) == 0  # the run was left alone
+    finally:
+        context.close()
