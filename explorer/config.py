@@ -98,9 +98,9 @@ class ToyConfig:
     eval_samples: int = 20000
     grid_points: int = 401
     # 2-D drawing: D on a heatmap_points^2 grid, warp_lines^2 z-grid lines, drawn_samples points
-    heatmap_points: int = 60
+    heatmap_points: int = 48
     warp_lines: int = 15
-    drawn_samples: int = 500
+    drawn_samples: int = 400
     arrows: int = 31
     snapshot_every: int = 25
     # the paper's panels (a)-(d): (a) when JS first falls below panel_near_js; (b) and (c) on a

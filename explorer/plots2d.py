@@ -95,22 +95,22 @@ def figure_2d(snapshot: Snapshot2D, layers: Sequence[str] = LAYERS, title: str =
         data.append(heat)
     if "warp" in layers:
         xs, ys = _polylines(snapshot.warp.reshape(-1, snapshot.warp.shape[2], 2))
-        data.append({"type": "scattergl", "mode": "lines", "name": "G(z grid)", "x": xs, "y": ys,
+        data.append({"type": "scatter", "mode": "lines", "name": "G(z grid)", "x": xs, "y": ys,
                      "line": {"color": WARP_COLOUR, "width": 1}, "hoverinfo": "skip"})
     if "real" in layers:
-        data.append({"type": "scattergl", "mode": "markers", "name": "real x ~ p_data",
+        data.append({"type": "scatter", "mode": "markers", "name": "real x ~ p_data",
                      "x": _list(snapshot.real[:, 0]), "y": _list(snapshot.real[:, 1]),
                      "marker": {"color": REAL_COLOUR, "size": 4, "opacity": 0.55}, "hoverinfo": "skip"})
     if "fake" in layers:
-        data.append({"type": "scattergl", "mode": "markers", "name": "generated G(z)",
+        data.append({"type": "scatter", "mode": "markers", "name": "generated G(z)",
                      "x": _list(snapshot.fake[:, 0]), "y": _list(snapshot.fake[:, 1]),
                      "marker": {"color": FAKE_COLOUR, "size": 4, "opacity": 0.8}, "hoverinfo": "skip"})
     if "arrows" in layers and len(snapshot.arrow_from):
         xs, ys = _segments(snapshot.arrow_from, arrow_ends(snapshot))
-        data.append({"type": "scattergl", "mode": "lines", "name": "−∇ G's loss", "x": xs, "y": ys,
+        data.append({"type": "scatter", "mode": "lines", "name": "−∇ G's loss", "x": xs, "y": ys,
                      "line": {"color": ARROW_COLOUR, "width": 1.5}, "hoverinfo": "skip"})
     if "modes" in layers and snapshot.has_modes:
-        data.append({"type": "scattergl", "mode": "markers", "name": "mode centres",
+        data.append({"type": "scatter", "mode": "markers", "name": "mode centres",
                      "x": _list(snapshot.mode_centres[:, 0]), "y": _list(snapshot.mode_centres[:, 1]),
                      "marker": {"color": MODE_COLOUR, "size": 14, "symbol": "circle-open",
                                 "line": {"width": 1.5, "color": MODE_COLOUR}}, "hoverinfo": "skip"})

@@ -178,13 +178,11 @@ def _status(session: Session2D, note: str = "") -> str:
     return " · ".join(parts)
 
 
-def _render(session: Session2D, layers, note: str = "", *, slow: bool = True, full: bool = True,
-            keep_polling: bool = False):
+def _render(session: Session2D, layers, note: str = "", *, slow: bool = True, full: bool = True):
     """Outputs: main figure, twin figure, main readout, twin readout, status, occupancy bars,
-    occupancy timeline, metrics, timer. A live frame skips the slow plots unless due.
-    keep_polling leaves the timer on for one more frame (see on_pause)."""
+    occupancy timeline, metrics, timer. A live frame skips the slow plots unless due."""
     skip = gr.skip()
-    timer = gr.Timer(active=session.playing or keep_polling) if full else skip
+    timer = gr.Timer(active=session.playing) if full else skip
     if session.run is None:
         return (skip, skip, skip, skip, _status(session, note), skip, skip, skip, timer)
     runs = _runs(session)
@@ -297,11 +295,14 @@ def on_tick(session: Session2D, layers):
 
 
 def on_pause(session: Session2D, layers):
-    """Training stops at once; the timer polls once more, so the last frame the page draws is
-    the final one even when a frame was already on its way when Pause was pressed."""
+    """Training stops at once and the page is told so with a light reply (the status only); the
+    timer polls once more for the full final frame, so the last frame the page draws is the
+    final one even when a frame was already on its way when Pause was pressed."""
     session.halt()
+    skip = gr.skip()
     with session.lock:
-        return _render(session, layers, "paused", keep_polling=True)
+        status = _status(session, "paused")
+    return (skip, skip, skip, skip, status, skip, skip, skip, gr.Timer(active=session.run is not None))
 
 
 def on_step(session: Session2D, preset_name, twin, layers, *values):
