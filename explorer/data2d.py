@@ -216,21 +216,21 @@ MAX_DRAWN_POINTS = 4000
 
 
 def points_from_drawing(image: np.ndarray | None, seed: int = 0) -> np.ndarray:
-    """The points a user drew with the mouse: every painted pixel of the canvas (alpha > 0, or
-    darker than white when there is no alpha channel) becomes a point of the square
-    [-DRAWING_BOX, DRAWING_BOX]^2, y upwards, jittered within its pixel; at most
-    MAX_DRAWN_POINTS of them, drawn at random. A DataError when nothing was drawn."""
+    """The points a user drew with the mouse: every painted pixel of the canvas (dark, and not
+    transparent where there is an alpha channel; the canvas itself is white or transparent)
+    becomes a point of the square [-DRAWING_BOX, DRAWING_BOX]^2, y upwards, jittered within its
+    pixel; at most MAX_DRAWN_POINTS of them, drawn at random. A DataError when nothing was drawn."""
     if image is None or not hasattr(image, "ndim") or image.ndim < 2 or image.size == 0:
         raise DataError("nothing was drawn: draw some strokes on the canvas first")
-    if image.ndim == 3 and image.shape[2] == 4:
-        painted = image[:, :, 3] > 0
-    elif image.ndim == 3:
-        painted = image[:, :, :3].mean(axis=2) < 200
+    if image.ndim == 3:
+        painted = image[:, :, :3].astype(float).mean(axis=2) < 200
+        if image.shape[2] == 4:
+            painted &= image[:, :, 3] > 0
     else:
         painted = image < 200
     rows, cols = np.nonzero(painted)
     if len(rows) < MIN_POINTS:
-        raise DataError("nothing was drawn: draw some strokes on the canvas first")
+        raise DataError("nothing was drawn: pick the brush and draw some strokes on the canvas first")
     rng = np.random.default_rng(seed)
     if len(rows) > MAX_DRAWN_POINTS:
         keep = rng.choice(len(rows), MAX_DRAWN_POINTS, replace=False)

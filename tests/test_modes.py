@@ -108,9 +108,11 @@ def test_a_good_csv_with_a_header_is_read():
 
 def test_a_drawing_becomes_points_where_it_was_painted():
     with pytest.raises(DataError, match="nothing was drawn"):
-        points_from_drawing(np.zeros((100, 100, 4), dtype=np.uint8))
-    canvas = np.zeros((100, 100, 4), dtype=np.uint8)
-    canvas[10:20, 80:90, 3] = 255  # top right of the canvas
+        points_from_drawing(np.zeros((100, 100, 4), dtype=np.uint8))  # transparent
+    canvas = np.full((100, 100, 4), 255, dtype=np.uint8)  # an opaque white canvas
+    with pytest.raises(DataError, match="nothing was drawn"):
+        points_from_drawing(canvas)
+    canvas[10:20, 80:90, :3] = 0  # a black stroke at the top right
     points = points_from_drawing(canvas)
     assert len(points) == 100
     assert np.all(points[:, 0] > 1.1) and np.all(points[:, 1] > 1.1)

@@ -425,7 +425,8 @@ def build_tab(demo: gr.Blocks) -> None:
             with gr.Accordion("your own data: upload a CSV or draw", open=False):
                 upload = gr.File(label="CSV of x,y rows (at most 100,000 rows, 5 MB)", file_types=[".csv", ".txt"],
                                  type="filepath", elem_id="toy2d-upload")
-                sketch = gr.Sketchpad(label="draw the data (the canvas spans [-2, 2]²)", type="numpy",
+                sketch = gr.Sketchpad(label="draw the data: pick the brush, draw (the canvas spans [-2, 2]²)",
+                                      type="numpy",
                                       canvas_size=(400, 400), elem_id="toy2d-sketch", layers=False)
                 use_drawing = gr.Button("train on my drawing", elem_id="toy2d-use-drawing")
                 data_note = gr.Markdown(elem_id="toy2d-data-note")
@@ -448,7 +449,7 @@ def build_tab(demo: gr.Blocks) -> None:
     for control in remedy_list:
         control.input(on_remedy, common + values, outputs, **quiet)
     layers.input(on_layers, [session, layers], [figure, twin_figure], **quiet)
-    upload.upload(on_upload, [session, upload] + common + values, outputs + [settings["dataset"], data_note], **quiet)
-    use_drawing.click(on_drawing, [session, sketch] + common + values, outputs + [settings["dataset"], data_note],
+    upload.upload(on_upload, [session, upload, preset, twin, layers] + values, outputs + [settings["dataset"], data_note], **quiet)
+    use_drawing.click(on_drawing, [session, sketch, preset, twin, layers] + values, outputs + [settings["dataset"], data_note],
                       **quiet)
     demo.load(on_load, common + values, outputs, **quiet)
