@@ -81,6 +81,24 @@ class LiveSession:
             # and a waiting frame request could starve
             time.sleep(HANDOFF_SECONDS)
 
+    def status(self, note: str = "", extra: tuple[str, ...] = ()) -> str:
+        """The status line under a tab's figure: the error if any, else the run's progress,
+        what the page should know (budget reached, paused while hidden), `extra` and `note`."""
+        if self.error:
+            return f"⚠️ **{self.error}**"
+        run = self.run
+        if run is None:
+            return note or "Press ▶ Play to train."
+        parts = [f"iteration {run.iteration} / {run.config.steps}"]
+        if run.finished:
+            parts.append("budget reached: ▶ Play trains on")
+        if self.orphaned and not self.playing:
+            parts.append("paused while the page was hidden: ▶ Play to go on")
+        parts += list(extra)
+        if note:
+            parts.append(note)
+        return " · ".join(parts)
+
     def halt(self) -> None:
         """Stop the training thread and wait for it (at most one slice)."""
         self.stop.set()

@@ -134,21 +134,9 @@ def _view_snapshot(session: LiveSession):
 
 
 def _status(session: LiveSession, note: str = "") -> str:
-    if session.error:
-        return f"⚠️ **{session.error}**"
-    run = session.run
-    if run is None:
-        return note or "Press ▶ Play to train."
-    parts = [f"iteration {run.iteration} / {run.config.steps}"]
-    if run.finished:
-        parts.append("budget reached: ▶ Play trains on")
-    if session.orphaned and not session.playing:
-        parts.append("paused while the page was hidden: ▶ Play to go on")
-    if session.view != VIEW_LIVE:
-        parts.append("showing a recorded snapshot: choose 'live' or press ▶ Play to return")
-    if note:
-        parts.append(note)
-    return " · ".join(parts)
+    extra = ("showing a recorded snapshot: choose 'live' or press ▶ Play to return",) if (
+        session.run is not None and session.view != VIEW_LIVE) else ()
+    return session.status(note, extra)
 
 
 def _timeline(session: LiveSession):

@@ -163,19 +163,7 @@ def _remedied_name(config: ToyConfig) -> str:
 
 
 def _status(session: Session2D, note: str = "") -> str:
-    if session.error:
-        return f"⚠️ **{session.error}**"
-    run = session.run
-    if run is None:
-        return note or "Press ▶ Play to train."
-    parts = [f"iteration {run.iteration} / {run.config.steps}"]
-    if run.finished:
-        parts.append("budget reached: ▶ Play trains on")
-    if session.orphaned and not session.playing:
-        parts.append("paused while the page was hidden: ▶ Play to go on")
-    if note:
-        parts.append(note)
-    return " · ".join(parts)
+    return session.status(note)
 
 
 def _render(session: Session2D, layers, note: str = "", *, slow: bool = True, full: bool = True):
@@ -253,13 +241,6 @@ def on_preset(session: Session2D, preset_name, twin, layers):
         note = _new_run(session, preset.name, twin, settings, remedies)
         outputs = _render(session, layers, note)
     return (*outputs, preset.description, *settings, *remedies)
-
-
-def on_load(session: Session2D, preset_name, twin, layers, *values):
-    settings, remedies = _split(values)
-    with session.lock:
-        note = _new_run(session, preset_name, twin, settings, remedies)
-        return _render(session, layers, note)
 
 
 def on_play(session: Session2D, preset_name, twin, layers, *values):
@@ -452,4 +433,4 @@ def build_tab(demo: gr.Blocks) -> None:
     upload.upload(on_upload, [session, upload, preset, twin, layers] + values, outputs + [settings["dataset"], data_note], **quiet)
     use_drawing.click(on_drawing, [session, sketch, preset, twin, layers] + values, outputs + [settings["dataset"], data_note],
                       **quiet)
-    demo.load(on_load, common + values, outputs, **quiet)
+    demo.load(on_reset, common + values, outputs, **quiet)
