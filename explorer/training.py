@@ -133,9 +133,6 @@ class ToyTrainer:
                                            self._betas())
         # with batch statistics in D, real and fake batches must go through D separately
         self._batch_aware = config.minibatch_discrimination or config.minibatch_stddev
-        if self.discriminator.minibatch is not None:
-            self.discriminator.minibatch.twice_differentiable = (
-                config.r1_gamma > 0 or self.objective.gradient_penalty or config.unroll_steps > 0)
 
     def switch_remedies(self, config: ToyConfig) -> None:
         """Change the objective and the remedies mid-run ("toggled live"): the generator and its
@@ -205,6 +202,13 @@ class ToyTrainer:
             group["lr"] = self.config.d_lr * factor
 
     # ------------------------------------------------------------------ updates
+    def _second_order(self, needed: bool) -> None:
+        """Tell D's minibatch layer whether this update differentiates D's own gradient (R1,
+        WGAN-GP, unrolling): only then must it take its slower twice-differentiable form, so a
+        lazy R1 every 4th D update costs the slow form on those updates only."""
+        if self.discriminator.minibatch is not None:
+            self.discriminator.minibatch.twice_differentiable = needed
+
     def _d_outputs(self, real: torch.Tensor, fake: torch.Tensor, discriminator=None):
         """D's outputs on a real and a fake batch: (N,), (N,)."""
         discriminator = discriminator or self.discriminator
@@ -226,6 +230,7 @@ class ToyTrainer:
         gamma = self.config.r1_gamma * every if self.d_updates % every == 0 else 0.0
         if gamma > 0:
             real.requires_grad_(True)
+        self._second_order(gamma > 0 or self.objective.gradient_penalty)
         real_out, fake_out = self._d_outputs(real, fake)
         loss = self.objective.d_loss(real_out, fake_out)
         d_loss = self._finite("discriminator loss", loss.item())  # without the penalties
@@ -250,6 +255,7 @@ class ToyTrainer:
         G's loss is taken against D after `unroll_steps` more updates (see `_unrolled_outputs`)."""
         self._apply_lr()
         fake = self.generator(self._noise_batch())
+        self._second_order(self.config.unroll_steps > 0)
         if self.config.unroll_steps > 0:
             fake_out = self._unrolled_outputs(fake)
         else:
