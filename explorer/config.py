@@ -375,7 +375,7 @@ TOY2D = dict(
 
 # The mode-collapse presets train G twice as fast as D (g_lr = 2 d_lr, k = 1): G outruns D and
 # piles onto whichever region D currently rates highest, D then rejects it and G hops on (the
-# "Helvetica scenario" of Goodfellow et al. 2014, sec. 4). Learning rates decay to 5 % for
+# "Helvetica scenario" of Goodfellow et al. 2014, sec. 6). Learning rates decay to 5 % for
 # precision on the narrow modes. The twin differs only in minibatch_discrimination=True.
 # Figures: bench/mode_collapse.py, seeds 100..109 (see its docstring).
 COLLAPSE = dict(TOY2D, g_lr=2e-3, d_lr=1e-3, lr_final_fraction=0.05)
@@ -397,10 +397,14 @@ PRESETS_2D: dict[str, Preset] = {
         Preset(
             "grid-collapse",
             "Mode collapse on the grid",
-            "25 Gaussians on a 5 x 5 grid (std 0.05, as in PacGAN). The plain GAN misses many of "
-            "them; minibatch discrimination spreads G over most of the grid, though within 2,500 "
-            "iterations many samples still fall between the modes.",
-            ToyConfig(dataset="grid25", steps=2500, **(COLLAPSE | dict(lr_final_fraction=0.01, minibatch_group=32))),
+            "25 Gaussians on a 5 x 5 grid (std 0.05, as in PacGAN). The plain GAN, its G three "
+            "times as fast as D, piles onto a few modes at a time; minibatch discrimination "
+            "spreads it over the whole grid. A small R1 penalty (Mescheder et al. 2018) keeps D "
+            "smooth, which is what lets the remedied G settle precisely on the modes "
+            "(bench/mode_collapse.py, seeds 100-109: plain 11.5 of 25 modes on median; twin 25 of "
+            "25, 82 % of samples within 3 std of a mode on median, 76 % on average).",
+            ToyConfig(dataset="grid25", steps=3000,
+                      **(COLLAPSE | dict(g_lr=3e-3, r1_gamma=0.1, lr_final_fraction=0.01, minibatch_group=32))),
             remedy="minibatch-discrimination",
         ),
         Preset(
