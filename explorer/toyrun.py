@@ -67,8 +67,8 @@ class ToyRun:
             self._iterate()
         return self.current()
 
-    def advance_for(self, seconds: float, until: int | None = None) -> int:
-        return train_for(self, seconds, until)
+    def advance_for(self, seconds: float, until: int | None = None, stop=None) -> int:
+        return train_for(self, seconds, until, stop)
 
     # manual steps, each recorded with what it did
     def step_discriminator(self):
@@ -118,18 +118,18 @@ class TwinRun:
         for _ in range(iterations):
             self._iterate()
 
-    def advance_for(self, seconds: float, until: int | None = None) -> int:
-        return train_for(self, seconds, until)
+    def advance_for(self, seconds: float, until: int | None = None, stop=None) -> int:
+        return train_for(self, seconds, until, stop)
 
 
-def train_for(run: ToyRun | TwinRun, seconds: float, until: int | None = None) -> int:
+def train_for(run: ToyRun | TwinRun, seconds: float, until: int | None = None, stop=None) -> int:
     """Train `run` for about `seconds` of wall-clock time (at least one iteration), stopping
-    early at iteration `until`; returns the number of iterations done."""
+    early at iteration `until` or once the event `stop` is set; returns the iterations done."""
     deadline = time.perf_counter() + seconds
     done = 0
     while until is None or run.iteration < until:
         run._iterate()
         done += 1
-        if time.perf_counter() >= deadline:
+        if time.perf_counter() >= deadline or (stop is not None and stop.is_set()):
             break
     return done

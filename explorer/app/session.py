@@ -48,13 +48,15 @@ class LiveSession:
 
     @property
     def playing(self) -> bool:
-        return self.thread is not None and self.thread.is_alive()
+        """Training, and not told to stop (a stopping thread may still finish its iteration)."""
+        return self.thread is not None and self.thread.is_alive() and not self.stop.is_set()
 
     def start(self, until: int | None, on_error: type[Exception]) -> None:
         """Train self.run in a background thread until Pause, iteration `until`, an error of
         type `on_error` (its message is kept in self.error), or an orphaned page."""
         if self.playing:
             return
+        self.halt()  # a thread told to stop but not yet finished (see halt(wait=False)) ends first
         self.stop.clear()
         self.orphaned = False
         self.last_poll = time.monotonic()
@@ -71,7 +73,7 @@ class LiveSession:
                 if run is not self.run:  # the run was replaced (Reset): this thread is done
                     return
                 try:
-                    run.advance_for(SLICE_SECONDS, until=until)
+                    run.advance_for(SLICE_SECONDS, until=until, stop=self.stop)
                 except on_error as err:
                     self.error = f"Training diverged. {err}"
                     return
@@ -99,9 +101,13 @@ class LiveSession:
             parts.append(note)
         return " · ".join(parts)
 
-    def halt(self) -> None:
-        """Stop the training thread and wait for it (at most one slice)."""
+    def halt(self, wait: bool = True) -> None:
+        """Stop the training thread: it ends after the iteration it is in. With wait, return once
+        it has ended; without, at once (Pause answers the page without waiting for a frame
+        that is being drawn; the next start() waits for the old thread)."""
         self.stop.set()
+        if not wait:
+            return
         thread = self.thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5.0)

@@ -279,11 +279,11 @@ def on_pause(session: Session2D, layers):
     """Training stops at once and the page is told so with a light reply (the status only); the
     timer polls once more for the full final frame, so the last frame the page draws is the
     final one even when a frame was already on its way when Pause was pressed."""
-    session.halt()
+    session.halt(wait=False)
     skip = gr.skip()
-    with session.lock:
-        status = _status(session, "paused")
-    return (skip, skip, skip, skip, status, skip, skip, skip, gr.Timer(active=session.run is not None))
+    # no lock: a frame being drawn meanwhile must not delay the answer; the status only reads
+    return (skip, skip, skip, skip, _status(session, "paused"), skip, skip, skip,
+            gr.Timer(active=session.run is not None))
 
 
 def on_step(session: Session2D, preset_name, twin, layers, *values):
