@@ -20,6 +20,7 @@ from ..config import (
 from ..panels import PANEL_TITLES
 from ..toyrun import ToyRun
 from ..training import TrainingDiverged
+from .controls import network_size_controls
 from .plotting import plot_value
 from .session import LiveSession
 
@@ -78,12 +79,7 @@ def build_controls(defaults: ToyConfig) -> dict[str, gr.components.Component]:
             c["steps"] = gr.Number(defaults.steps, precision=0, label="iterations (Play stops there)",
                                    elem_id="toy1d-steps")
     with gr.Accordion("networks, optimisers, stabilisers", open=False):
-        with gr.Row():
-            c["d_layers"] = gr.Number(defaults.d_layers, precision=0, label="D hidden layers")
-            c["d_width"] = gr.Number(defaults.d_width, precision=0, label="D width")
-        with gr.Row():
-            c["g_layers"] = gr.Number(defaults.g_layers, precision=0, label="G hidden layers")
-            c["g_width"] = gr.Number(defaults.g_width, precision=0, label="G width")
+        c.update(network_size_controls(defaults))
         with gr.Row():
             c["d_activation"] = gr.Dropdown(list(ACTIVATIONS), value=defaults.d_activation, label="D activation")
             c["g_activation"] = gr.Dropdown(list(ACTIVATIONS), value=defaults.g_activation, label="G activation")

@@ -21,6 +21,7 @@ from ..data2d import DataError, custom_dataset, parse_points_csv, points_from_dr
 from ..remedies import without_remedies
 from ..toyrun import ToyRun, TwinRun
 from ..training import TrainingDiverged
+from .controls import network_size_controls
 from .plotting import plot_value
 from .session import LiveSession
 
@@ -88,12 +89,7 @@ def build_settings(defaults: ToyConfig) -> dict[str, gr.components.Component]:
         c["seed"] = gr.Number(defaults.seed, precision=0, label="seed", elem_id="toy2d-seed")
         c["steps"] = gr.Number(defaults.steps, precision=0, label="iterations (Play stops there)",
                                elem_id="toy2d-steps")
-    with gr.Row():
-        c["d_layers"] = gr.Number(defaults.d_layers, precision=0, label="D hidden layers")
-        c["d_width"] = gr.Number(defaults.d_width, precision=0, label="D width")
-    with gr.Row():
-        c["g_layers"] = gr.Number(defaults.g_layers, precision=0, label="G hidden layers")
-        c["g_width"] = gr.Number(defaults.g_width, precision=0, label="G width")
+    c.update(network_size_controls(defaults))
     with gr.Row():
         c["noise_dim"] = gr.Number(defaults.noise_dim, precision=0, label="noise dimension")
         c["r1_gamma"] = gr.Number(defaults.r1_gamma, label="R1 penalty γ on D")
