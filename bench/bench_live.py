@@ -101,7 +101,7 @@ OBSERVER = """
     }
   }).observe(document.querySelector(`#${tab}-status`), {subtree: true, childList: true, characterData: true});
   document.querySelector(`#${tab}-pause`).addEventListener('click', () => {
-    window.__pauseClicked = performance.now();
+    window.__pauseClicked = performance.now(); window.__pauseEpoch = Date.now() / 1000;
   }, {capture: true});
 }
 """
@@ -110,8 +110,12 @@ OBSERVER = """
 def live_rates(preset: str, remedies: list[str], side_by_side: bool, seconds: float) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
+    import tempfile
+
     port = _free_port()
-    server = subprocess.Popen([sys.executable, str(ROOT / "launch.py"), "--port", str(port)], cwd=ROOT,
+    trace = Path(tempfile.mkdtemp()) / "training-trace.txt"
+    env = dict(os.environ, GAN_EXPLORER_TRAINING_TRACE=str(trace))
+    server = subprocess.Popen([sys.executable, str(ROOT / "launch.py"), "--port", str(port)], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -151,6 +155,7 @@ def live_rates(preset: str, remedies: list[str], side_by_side: bool, seconds: fl
             redraws = page.evaluate("window.__redraws")
             pause_clicked = page.evaluate("window.__pauseClicked")  # when the page got the click
             paused_shown = page.evaluate("window.__pausedShown") or float("nan")
+            pause_epoch = page.evaluate("window.__pauseEpoch")
             browser.close()
     finally:
         server.terminate()
@@ -160,6 +165,9 @@ def live_rates(preset: str, remedies: list[str], side_by_side: bool, seconds: fl
         m = re.search(r"iteration (\d+)", text)
         return int(m.group(1)) if m else 0
 
+    stops = [float(line.split()[-1]) for line in trace.read_text().splitlines()] if trace.exists() else []
+    after_click = [t for t in stops if t >= pause_epoch - 1.0]
+    stopped_s = (after_click[0] - pause_epoch) if after_click else float("nan")
     during = [r for r in redraws if r["time"] <= pause_clicked and iteration(r["text"]) > 0]
     if len(during) < 2:
         raise RuntimeError(f"too few redraws seen while playing: {len(during)}")
@@ -170,6 +178,7 @@ def live_rates(preset: str, remedies: list[str], side_by_side: bool, seconds: fl
         "live_its": (iteration(during[-1]["text"]) - iteration(during[0]["text"])) / span,
         "pause_to_last_redraw_s": ((after[-1]["time"] - pause_clicked) / 1000) if after else 0.0,
         "pause_to_paused_status_s": (paused_shown - pause_clicked) / 1000,
+        "pause_to_training_stopped_s": stopped_s,
         "redraws_after_pause": len(after),
     }
 
@@ -201,6 +210,7 @@ def main() -> None:
     live = live_rates(args.preset, args.remedy, args.side_by_side, args.seconds)
     print(f"live in headless Chromium              : {live['redraws_per_s']:8.2f} figure updates/s")
     print(f"live training while drawing            : {live['live_its']:8.1f} iterations/s")
+    print(f"Pause click -> training thread stopped : {live['pause_to_training_stopped_s']:8.2f} s")
     print(f"Pause click in the page -> 'paused'    : {live['pause_to_paused_status_s']:8.2f} s")
     print(f"Pause click in the page -> last redraw : {live['pause_to_last_redraw_s']:8.2f} s "
           f"({live['redraws_after_pause']} redraws after the click)")

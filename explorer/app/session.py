@@ -12,9 +12,14 @@ is still drawing. A thread whose page stopped polling (the tab was closed) ends 
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Any
+
+# for bench/bench_live.py: when set, the wall-clock time at which each training thread ends is
+# appended to this file, so that a benchmark can tell when Pause really stopped training
+TRACE_ENV = "GAN_EXPLORER_TRAINING_TRACE"
 
 # seconds of training between two checks of the stop flag
 SLICE_SECONDS = 0.03
@@ -65,6 +70,15 @@ class LiveSession:
         self.thread.start()
 
     def _train(self, run, until: int | None, on_error: type[Exception]) -> None:
+        try:
+            self._train_slices(run, until, on_error)
+        finally:
+            trace = os.environ.get(TRACE_ENV)
+            if trace:
+                with open(trace, "a") as handle:
+                    handle.write(f"training stopped {time.time():.3f}\n")
+
+    def _train_slices(self, run, until: int | None, on_error: type[Exception]) -> None:
         while not self.stop.is_set():
             if time.monotonic() - self.last_poll > ORPHAN_SECONDS:
                 self.orphaned = True
