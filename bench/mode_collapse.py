@@ -71,21 +71,6 @@ def parse_seeds(text: str) -> list[int]:
     return seeds
 
 
-def parse_overrides(pairs: list[str]) -> dict:
-    from dataclasses import fields
-
-    from explorer.config import ConfigError, ToyConfig, parse_field_value
-
-    types = {f.name: f.type for f in fields(ToyConfig)}
-    overrides = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or key not in types:
-            raise ConfigError(f"--set needs key=value with a ToyConfig field; got {pair!r}")
-        overrides[key] = parse_field_value(key, raw, types[key])
-    return overrides
-
-
 def remedy_config(base, remedy: str):
     from explorer.remedies import apply_remedies, parse_remedies
 
@@ -156,14 +141,17 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from explorer.config import PRESETS_2D
+    from explorer.config import PRESETS_2D, changes_from_pairs
 
     torch.set_num_threads(args.threads)
     presets = args.preset or list(PRESET_NAMES)
     remedies = args.remedies or list(DEFAULT_REMEDIES)
     for remedy in remedies:  # fail early on a bad name
         remedy_config(PRESETS_2D[presets[0]].config, remedy)
-    overrides = parse_overrides(args.overrides)
+    try:
+        overrides = changes_from_pairs(args.overrides)
+    except ValueError as err:  # ConfigError
+        parser.error(str(err))
 
     results: dict[str, dict[str, list[dict]]] = {}
     for preset in presets:

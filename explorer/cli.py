@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import (
-    DATASETS_1D, DATASETS_2D, LOSSES, PRESETS_1D, PRESETS_2D, ConfigError, ToyConfig, parse_field_value,
+    DATASETS_1D, DATASETS_2D, LOSSES, PRESETS_1D, PRESETS_2D, ConfigError, ToyConfig, changes_from_pairs,
     preset_config,
 )
 from .data2d import DataError
@@ -86,15 +86,7 @@ def config_from_args(args: argparse.Namespace) -> ToyConfig:
         config = base
     else:
         config = ToyConfig(dataset=args.dataset)
-    changes = {}
-    types = {name: f.type for name, f in ToyConfig.__dataclass_fields__.items()}
-    for item in args.set:
-        key, sep, raw = item.partition("=")
-        if not sep:
-            raise ConfigError(f"--set takes KEY=VALUE; got {item!r}")
-        if key not in types:
-            raise ConfigError(f"unknown config field {key!r}; fields: {', '.join(types)}")
-        changes[key] = parse_field_value(key, raw, types[key])
+    changes = changes_from_pairs(args.set)
     for key in ("steps", "seed", "loss"):
         if getattr(args, key) is not None:
             changes[key] = getattr(args, key)

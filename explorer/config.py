@@ -298,6 +298,21 @@ def parse_field_value(name: str, raw: str, type_name: str) -> Any:
     return raw
 
 
+def changes_from_pairs(pairs: list[str], option: str = "--set") -> dict[str, Any]:
+    """KEY=VALUE strings (from a command line) as field changes, each parsed to its field's
+    type; ConfigError for a malformed pair or an unknown field."""
+    types = {f.name: f.type for f in fields(ToyConfig)}
+    changes: dict[str, Any] = {}
+    for item in pairs:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise ConfigError(f"{option} takes KEY=VALUE; got {item!r}")
+        if key not in types:
+            raise ConfigError(f"unknown config field {key!r}; fields: {', '.join(types)}")
+        changes[key] = parse_field_value(key, raw, types[key])
+    return changes
+
+
 # ---------------------------------------------------------------------- presets
 @dataclass(frozen=True)
 class Preset:

@@ -159,10 +159,10 @@ def occupancy_figure(runs: Sequence[tuple[str, Snapshot2D]], height: int = 260) 
         "title": {"text": "mode occupancy: samples nearest each mode (solid: high quality)", "x": 0.02,
                   "font": {"size": 13}},
         "height": height, "barmode": "group", "bargap": 0.15,
-        "margin": {"l": 45, "r": 10, "t": 35, "b": 60},
+        "margin": {"l": 45, "r": 10, "t": 35, "b": 75},
         "xaxis": {"title": {"text": "mode"}, "type": "category"},
         "yaxis": {"title": {"text": "samples"}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.25, "font": {"size": 11}},
+        "legend": {"orientation": "h", "y": -0.35, "font": {"size": 11}},
         "uirevision": "keep",
     }
     return {"data": data, "layout": layout}

@@ -94,7 +94,6 @@ class Drawing2D:
         grid_x, grid_y = np.meshgrid(self.heat_x, self.heat_y)  # (h, h) each, rows along y
         self.heat_points = torch.from_numpy(np.stack([grid_x.ravel(), grid_y.ravel()], axis=1)).float()
         self.metric_noise = trainer.eval_noise[: modes.METRIC_SAMPLES]
-        self.drawn_noise = trainer.eval_noise[: config.drawn_samples]
         # a fixed batch of fakes against which batch-aware D's (packing, minibatch features) are
         # evaluated on the heatmap, and whose gradients are drawn as arrows
         self.reference_noise = trainer.eval_noise[-config.batch_size * config.pack:]

@@ -209,9 +209,9 @@ class ToyTrainer:
         if self.discriminator.minibatch is not None:
             self.discriminator.minibatch.twice_differentiable = needed
 
-    def _d_outputs(self, real: torch.Tensor, fake: torch.Tensor, discriminator=None):
+    def _d_outputs(self, real: torch.Tensor, fake: torch.Tensor):
         """D's outputs on a real and a fake batch: (N,), (N,)."""
-        discriminator = discriminator or self.discriminator
+        discriminator = self.discriminator
         if self._batch_aware:  # batch statistics: each batch is compared with itself only
             return discriminator(real), discriminator(fake)
         # one forward pass over real and fake together: (2 * batch, dim) -> (2 * batch,)

@@ -46,7 +46,7 @@ Black dots: real samples. Green dots: the generator's samples from fixed noise, 
 moves smoothly. Colours: the discriminator D(x) over the plane, blue where it says "real", red
 where it says "fake" (for least squares, hinge and WGAN-GP, its raw score). Orange arrows:
 where G's loss pushes each generated sample, −∇ₓ loss. Green mesh (layer "warped grid"): a
-square grid of noise z, mapped through G. Purple crosses: the mode centres.
+square grid of noise z, mapped through G. Purple circles: the mode centres.
 
 ### Mode collapse, measured
 As in VEEGAN (Srivastava et al. 2017) and PacGAN (Lin et al. 2018), on 2,500 generated
@@ -120,7 +120,6 @@ class Session2D(LiveSession):
     def __init__(self) -> None:
         super().__init__()
         self.data_path = ""  # CSV of the points the user uploaded or drew
-        self.last_slow = 0.0
 
     def __deepcopy__(self, memo) -> "Session2D":
         return Session2D()
@@ -248,7 +247,7 @@ def on_play(session: Session2D, preset_name, twin, layers, *values):
                 return _render(session, layers, note)
         run = session.run
     session.start(until=run.config.steps if not run.finished else None, on_error=TrainingDiverged)
-    session.last_slow = 0.0
+    session.last_metrics = 0.0
     return _render(session, layers, "training…")
 
 
@@ -260,9 +259,9 @@ def on_tick(session: Session2D, layers):
         return _render(session, layers, "finished" if finished else "paused")
     with session.lock:
         now = time.monotonic()
-        slow = now - session.last_slow >= SLOW_EVERY_SECONDS
+        slow = now - session.last_metrics >= SLOW_EVERY_SECONDS
         if slow:
-            session.last_slow = now
+            session.last_metrics = now
         try:
             return _render(session, layers, "training…", slow=slow, full=False)
         except TrainingDiverged as err:
