@@ -10,7 +10,7 @@ import dataclasses
 import json
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlencode
 
 # The names below are the public vocabulary of the config; each module that implements one of
@@ -37,8 +37,83 @@ class ConfigError(ValueError):
     """
 
 
+class ConfigBase:
+    """What every configuration dataclass shares: field checks with clear messages, and the
+    JSON round trip (unknown keys refused, JSON's one number type coerced to the field's)."""
+
+    def _check_bool(self, name: str) -> None:
+        value = getattr(self, name)
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name} must be true or false; got {value!r}")
+
+    def _check_choice(self, name: str, choices: tuple[str, ...]) -> None:
+        value = getattr(self, name)
+        if value not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+
+    def _check_int(self, name: str, low: int, high: int) -> None:
+        value = getattr(self, name)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{name} must be a whole number; got {value!r}")
+        if not low <= value <= high:
+            raise ConfigError(f"{name} must be between {low} and {high}; got {value}")
+
+    def _check_float(
+        self, name: str, low: float, high: float, open_low: bool = False, open_high: bool = False
+    ) -> None:
+        value = getattr(self, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{name} must be a number; got {value!r}")
+        if not math.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number; got {value!r}")
+        too_low = value <= low if open_low else value < low
+        too_high = value >= high if open_high else value > high
+        if too_low or too_high:
+            lo = "(" if open_low else "["
+            hi = ")" if open_high else "]"
+            raise ConfigError(f"{name} must lie in {lo}{low}, {high}{hi}; got {value}")
+
+    # ------------------------------------------------------------------ round trips
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        if not isinstance(data, dict):
+            raise ConfigError(f"a configuration must be a JSON object; got {type(data).__name__}")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"unknown configuration keys: {', '.join(unknown)}")
+        coerced = {}
+        for f in fields(cls):
+            if f.name in data:
+                value = data[f.name]
+                # JSON has one number type: accept 3.0 for an int field, 3 for a float field
+                if f.type == "int" and isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                if f.type == "float" and isinstance(value, int) and not isinstance(value, bool):
+                    value = float(value)
+                coerced[f.name] = value
+        return cls(**coerced)
+
+    @classmethod
+    def from_json(cls, text: str) -> Self:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ConfigError(f"configuration is not valid JSON: {err}") from None
+        return cls.from_dict(data)
+
+    def replace(self, **changes: Any) -> Self:
+        return dataclasses.replace(self, **changes)
+
+
 @dataclass(frozen=True)
-class ToyConfig:
+class ToyConfig(ConfigBase):
     """Everything that defines a toy GAN run; nothing else changes its behaviour."""
 
     # data
@@ -189,74 +264,7 @@ class ToyConfig:
             on.append(f"unrolled{self.unroll_steps}")
         return tuple(on)
 
-    def _check_bool(self, name: str) -> None:
-        value = getattr(self, name)
-        if not isinstance(value, bool):
-            raise ConfigError(f"{name} must be true or false; got {value!r}")
-
-    def _check_choice(self, name: str, choices: tuple[str, ...]) -> None:
-        value = getattr(self, name)
-        if value not in choices:
-            raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
-
-    def _check_int(self, name: str, low: int, high: int) -> None:
-        value = getattr(self, name)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{name} must be a whole number; got {value!r}")
-        if not low <= value <= high:
-            raise ConfigError(f"{name} must be between {low} and {high}; got {value}")
-
-    def _check_float(
-        self, name: str, low: float, high: float, open_low: bool = False, open_high: bool = False
-    ) -> None:
-        value = getattr(self, name)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{name} must be a number; got {value!r}")
-        if not math.isfinite(value):
-            raise ConfigError(f"{name} must be a finite number; got {value!r}")
-        too_low = value <= low if open_low else value < low
-        too_high = value >= high if open_high else value > high
-        if too_low or too_high:
-            lo = "(" if open_low else "["
-            hi = ")" if open_high else "]"
-            raise ConfigError(f"{name} must lie in {lo}{low}, {high}{hi}; got {value}")
-
-    # ------------------------------------------------------------------ round trips
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ToyConfig":
-        if not isinstance(data, dict):
-            raise ConfigError(f"a configuration must be a JSON object; got {type(data).__name__}")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"unknown configuration keys: {', '.join(unknown)}")
-        coerced = {}
-        for f in fields(cls):
-            if f.name in data:
-                value = data[f.name]
-                # JSON has one number type: accept 3.0 for an int field, 3 for a float field
-                if f.type == "int" and isinstance(value, float) and value.is_integer():
-                    value = int(value)
-                if f.type == "float" and isinstance(value, int) and not isinstance(value, bool):
-                    value = float(value)
-                coerced[f.name] = value
-        return cls(**coerced)
-
-    @classmethod
-    def from_json(cls, text: str) -> "ToyConfig":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise ConfigError(f"configuration is not valid JSON: {err}") from None
-        return cls.from_dict(data)
-
-    def to_query(self, base: "ToyConfig | None" = None) -> str:
+    def to_query(self, base: ToyConfig | None = None) -> str:
         """The fields that differ from `base` (the defaults), as a URL query string."""
         base = base or ToyConfig()
         changed = {
@@ -267,7 +275,7 @@ class ToyConfig:
         return urlencode(changed)
 
     @classmethod
-    def from_query(cls, query: str, base: "ToyConfig | None" = None) -> "ToyConfig":
+    def from_query(cls, query: str, base: ToyConfig | None = None) -> ToyConfig:
         """`base` (the defaults) with the fields a URL query string sets."""
         types = {f.name: f.type for f in fields(cls)}
         data: dict[str, Any] = (base or cls()).to_dict()
@@ -276,9 +284,6 @@ class ToyConfig:
                 raise ConfigError(f"unknown configuration key in URL: {key}")
             data[key] = parse_field_value(key, raw, types[key])
         return cls.from_dict(data)
-
-    def replace(self, **changes: Any) -> "ToyConfig":
-        return dataclasses.replace(self, **changes)
 
 
 def parse_field_value(name: str, raw: str, type_name: str) -> Any:
@@ -298,10 +303,10 @@ def parse_field_value(name: str, raw: str, type_name: str) -> Any:
     return raw
 
 
-def changes_from_pairs(pairs: list[str], option: str = "--set") -> dict[str, Any]:
+def changes_from_pairs(pairs: list[str], option: str = "--set", config_class: type | None = None) -> dict[str, Any]:
     """KEY=VALUE strings (from a command line) as field changes, each parsed to its field's
     type; ConfigError for a malformed pair or an unknown field."""
-    types = {f.name: f.type for f in fields(ToyConfig)}
+    types = {f.name: f.type for f in fields(config_class or ToyConfig)}
     changes: dict[str, Any] = {}
     for item in pairs:
         key, sep, raw = item.partition("=")
@@ -472,3 +477,74 @@ def url_for_config(preset: str, config: ToyConfig) -> str:
     """The query string that `config_from_url` turns back into (preset, config)."""
     changes = config.to_query(base=preset_config(preset))
     return "?" + urlencode({"preset": preset}) + (f"&{changes}" if changes else "")
+
+
+# ---------------------------------------------------------------------- DCGAN on MNIST
+MNIST_SOURCES = ("embedded", "full")   # or the path of a folder of IDX files
+DCGAN_LOSSES = ("non-saturating", "minimax", "least-squares", "hinge")
+
+
+@dataclass(frozen=True)
+class DcganConfig(ConfigBase):
+    """Everything that defines a DCGAN run on MNIST (dcgan.py, dcgan_training.py)."""
+
+    # 'embedded' (5,000 digits that ship with the project), 'full' (70,000, downloaded once and
+    # checked), or a folder of the standard IDX files
+    data: str = "embedded"
+    epochs: int = 40
+    # per process: under torchrun each of the N processes takes its own batch of this size
+    batch_size: int = 64
+    noise_dim: int = 100
+    g_width: int = 64
+    d_width: int = 64
+    loss: str = "non-saturating"
+    # Adam, Radford et al. (2016) section 4: lr 2e-4, beta1 0.5
+    g_lr: float = 2e-4
+    d_lr: float = 2e-4
+    adam_beta1: float = 0.5
+    adam_beta2: float = 0.999
+    # minibatch discrimination (Salimans et al. 2016, sec. 3.2) on D's last features
+    minibatch_discrimination: bool = False
+    minibatch_kernels: int = 32
+    minibatch_kernel_dim: int = 8
+    minibatch_group: int = 0
+    seed: int = 0
+    device: str = "auto"
+    # on CUDA only: autocast (bfloat16 where supported, else float16 with loss scaling) and
+    # channels-last tensors for the convolutions
+    mixed_precision: bool = True
+    channels_last: bool = True
+    # evaluation: samples scored at the end of a run, and during it (app and CLI curve)
+    eval_samples: int = 10_000
+    live_eval_samples: int = 2000
+    grid_samples: int = 64
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.data, str) or not self.data:
+            raise ConfigError("data must be 'embedded', 'full' or a folder of MNIST IDX files")
+        self._check_int("epochs", 0, 100_000)
+        self._check_int("batch_size", 2, 65536)
+        self._check_int("noise_dim", 1, 1024)
+        self._check_int("g_width", 4, 1024)
+        self._check_int("d_width", 4, 1024)
+        self._check_choice("loss", DCGAN_LOSSES)
+        self._check_float("g_lr", 0.0, 1.0, open_low=True)
+        self._check_float("d_lr", 0.0, 1.0, open_low=True)
+        self._check_float("adam_beta1", 0.0, 1.0, open_high=True)
+        self._check_float("adam_beta2", 0.0, 1.0, open_high=True)
+        self._check_bool("minibatch_discrimination")
+        self._check_int("minibatch_kernels", 1, 512)
+        self._check_int("minibatch_kernel_dim", 1, 64)
+        self._check_int("minibatch_group", 0, 65536)
+        if self.minibatch_group == 1:
+            raise ConfigError("minibatch_group must be 0 (the whole batch) or at least 2; got 1")
+        self._check_int("seed", 0, 2**31 - 1)
+        self._check_choice("device", DEVICES)
+        self._check_bool("mixed_precision")
+        self._check_bool("channels_last")
+        self._check_int("eval_samples", 100, 1_000_000)
+        self._check_int("live_eval_samples", 100, 100_000)
+        self._check_int("grid_samples", 1, 400)
+
+    def remedies(self) -> tuple[str, ...]:
+        return ("minibatch-discrimination",) if self.minibatch_discrimination else ()

@@ -1,0 +1,84 @@
+"""The DCGAN of Radford, Metz and Chintala (2016), "Unsupervised Representation Learning with
+Deep Convolutional Generative Adversarial Networks", sized for 28x28 digits.
+
+Their architecture guidelines (section 3): strided convolutions in D and fractionally-strided
+(transposed) convolutions in G instead of pooling; batch normalisation in both nets (not on G's
+output layer nor on D's input layer); no fully connected hidden layers; ReLU in G with tanh at
+the output; LeakyReLU (slope 0.2) in D. Initialisation (section 4): weights from N(0, 0.02);
+BatchNorm scales from N(1, 0.02), as the reference code does.
+
+With widths g_width = ngf and d_width = ndf:
+
+    G: z (noise_dim x 1 x 1) -> convT 7x7      -> (2 ngf) x 7 x 7,  BN, ReLU
+                             -> convT 4x4 /2   -> ngf x 14 x 14,    BN, ReLU
+                             -> convT 4x4 /2   -> 1 x 28 x 28,      tanh
+    D: x (1 x 28 x 28)       -> conv 4x4 /2    -> ndf x 14 x 14,    LeakyReLU
+                             -> conv 4x4 /2    -> (2 ndf) x 7 x 7,  BN, LeakyReLU
+                             -> flatten (2 ndf * 49) [-> minibatch discrimination] -> linear -> logit
+
+D's last layer, a linear map of the 7x7 feature maps, is the 7x7 convolution of the reference
+code written as a matrix product, so that minibatch discrimination (Salimans et al. 2016,
+section 3.2) can join its features before it.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .networks import MinibatchDiscrimination
+
+
+class DcganGenerator(nn.Module):
+    def __init__(self, noise_dim: int, width: int):
+        super().__init__()
+        self.noise_dim = noise_dim
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(noise_dim, 2 * width, 7, 1, 0, bias=False),
+            nn.BatchNorm2d(2 * width), nn.ReLU(True),                      # (2 ngf) x 7 x 7
+            nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(width), nn.ReLU(True),                          # ngf x 14 x 14
+            nn.ConvTranspose2d(width, 1, 4, 2, 1, bias=False),
+            nn.Tanh(),                                                     # 1 x 28 x 28
+        )
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        # z: (N, noise_dim) -> images: (N, 1, 28, 28) in [-1, 1]
+        return self.net(z[:, :, None, None])
+
+
+class DcganDiscriminator(nn.Module):
+    def __init__(self, width: int, minibatch_kernels: int = 0, minibatch_kernel_dim: int = 8,
+                 minibatch_group: int = 0):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(1, width, 4, 2, 1, bias=False),
+            nn.LeakyReLU(0.2, True),                                       # ndf x 14 x 14
+            nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(2 * width), nn.LeakyReLU(0.2, True),            # (2 ndf) x 7 x 7
+            nn.Flatten(),                                                  # 2 ndf * 49
+        )
+        features = 2 * width * 49
+        self.minibatch = (MinibatchDiscrimination(features, minibatch_kernels, minibatch_kernel_dim,
+                                                  minibatch_group) if minibatch_kernels else None)
+        self.head = nn.Linear(features + minibatch_kernels, 1)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        # images: (N, 1, 28, 28) -> logits: (N,)
+        features = self.body(images)
+        if self.minibatch is not None:
+            # the similarity features are computed in float32 even under autocast (exp(-L1))
+            with torch.autocast(features.device.type, enabled=False):
+                features = self.minibatch(features.float())
+        return self.head(features)[:, 0]
+
+
+def dcgan_init(module: nn.Module) -> None:
+    """Radford et al. (2016), section 4: weights from N(0, 0.02); BatchNorm scale N(1, 0.02), shift 0."""
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.BatchNorm2d):
+        nn.init.normal_(module.weight, 1.0, 0.02)
+        nn.init.zeros_(module.bias)

@@ -1,0 +1,223 @@
+"""Training a DCGAN on MNIST: one trainer for the app, the CLI, the benchmarks and torchrun.
+
+`DcganTrainer.step()` does one iteration of Algorithm 1 of Goodfellow et al. (2014) with k = 1,
+as the DCGAN reference code does: a D update on a real batch and a fake batch (each through D
+on its own, so that batch normalisation sees one kind of image at a time), then a G update.
+It returns plain numbers; the trainer knows nothing of Gradio or plots.
+
+Device: CUDA when present (``device='auto'``), with autocast and channels-last tensors there;
+the CPU otherwise. Under torchrun (``WORLD_SIZE`` > 1) both nets are wrapped in
+DistributedDataParallel: every process draws its own batches from its own shard of each
+epoch's permutation, gradients are averaged across processes, and rank 0's BatchNorm running
+statistics are broadcast at each forward, so the replicas stay equal.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+
+from .config import ConfigError, DcganConfig
+from .dcgan import DcganDiscriminator, DcganGenerator, dcgan_init
+from .mnist_data import Digits
+from .objectives import objective
+
+
+def resolve_device(name: str) -> torch.device:
+    """'auto' -> CUDA when present, else CPU; 'cuda' without a GPU is a ConfigError."""
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("device 'cuda' asked for, but torch sees no CUDA GPU here; use --device auto or cpu")
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(name)
+
+
+def describe_device(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"CUDA: {torch.cuda.get_device_name(device)}"
+    return f"CPU ({torch.get_num_threads()} threads)"
+
+
+@dataclass
+class StepResult:
+    d_loss: float
+    g_loss: float
+    d_real: float   # mean D(x) on the real batch, a probability
+    d_fake: float   # mean D(G(z)) on the fake batch, before G's update
+
+
+class DcganTrainer:
+    """Owns G, D, their optimisers, the digits, and the random streams; `step()` trains."""
+
+    def __init__(self, config: DcganConfig, digits: Digits, rank: int = 0, world_size: int = 1,
+                 device: torch.device | None = None):
+        self.config, self.rank, self.world_size = config, rank, world_size
+        self.device = device or resolve_device(config.device)
+        if len(digits) < config.batch_size * world_size:
+            raise ConfigError(f"batch_size {config.batch_size} x {world_size} process(es) is more than "
+                              f"the {len(digits):,} digits to train on")
+        self.digits = digits
+        cuda = self.device.type == "cuda"
+        self.memory_format = torch.channels_last if (cuda and config.channels_last) else torch.contiguous_format
+        self.autocast_dtype = None
+        if cuda and config.mixed_precision:
+            self.autocast_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self.autocast_dtype == torch.float16)
+
+        # the real digits live on the device, in G's range [-1, 1]
+        self.real = torch.from_numpy(digits.as_tensor_range()).to(self.device).contiguous(
+            memory_format=self.memory_format)
+
+        torch.manual_seed(config.seed)   # identical initial weights in every process
+        self.generator = DcganGenerator(config.noise_dim, config.g_width)
+        self.discriminator = DcganDiscriminator(
+            config.d_width, config.minibatch_kernels if config.minibatch_discrimination else 0,
+            config.minibatch_kernel_dim, config.minibatch_group)
+        self.generator.apply(dcgan_init)
+        self.discriminator.apply(dcgan_init)
+        self.generator.to(self.device, memory_format=self.memory_format)
+        self.discriminator.to(self.device, memory_format=self.memory_format)
+        self.g_train: nn.Module = self.generator
+        self.d_train: nn.Module = self.discriminator
+        if world_size > 1:
+            ids = [self.device.index] if cuda else None
+            self.g_train = DistributedDataParallel(self.generator, device_ids=ids)
+            self.d_train = DistributedDataParallel(self.discriminator, device_ids=ids)
+        betas = (config.adam_beta1, config.adam_beta2)
+        self.g_optimizer = torch.optim.Adam(self.generator.parameters(), lr=config.g_lr, betas=betas)
+        self.d_optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=config.d_lr, betas=betas)
+        self.objective = objective(config.loss)
+
+        # training randomness: per process (its batches and noise); evaluation noise: shared
+        self.rng = torch.Generator().manual_seed(config.seed * 1000 + 1 + rank)
+        eval_rng = torch.Generator().manual_seed(config.seed * 1000 + 999_983)
+        self.grid_noise = torch.randn(config.grid_samples, config.noise_dim, generator=eval_rng)
+        self.eval_noise = torch.randn(config.live_eval_samples, config.noise_dim, generator=eval_rng)
+
+        self.iteration = 0
+        self.images_seen = 0        # by this process
+        self.train_seconds = 0.0
+        self._order = torch.empty(0, dtype=torch.long)
+        self._cursor = 0
+        self._epoch_index = -1
+
+    # ------------------------------------------------------------------ bookkeeping
+    @property
+    def iterations_per_epoch(self) -> int:
+        return len(self.digits) // (self.config.batch_size * self.world_size)
+
+    @property
+    def total_iterations(self) -> int:
+        return self.config.epochs * self.iterations_per_epoch
+
+    @property
+    def epoch(self) -> float:
+        return self.iteration / max(1, self.iterations_per_epoch)
+
+    @property
+    def done(self) -> bool:
+        return self.iteration >= self.total_iterations
+
+    def _next_batch(self) -> torch.Tensor:
+        """This process's next batch: a shard of the epoch's permutation (the same permutation in
+        every process, from the seed and the epoch), without replacement within an epoch."""
+        per_rank = self.iterations_per_epoch * self.config.batch_size
+        if self._cursor + self.config.batch_size > len(self._order) or self._epoch_index < 0:
+            self._epoch_index += 1
+            perm = torch.randperm(len(self.digits),
+                                  generator=torch.Generator().manual_seed(self.config.seed * 7919 + self._epoch_index))
+            self._order = perm[self.rank * per_rank:(self.rank + 1) * per_rank].to(self.device)
+            self._cursor = 0
+        idx = self._order[self._cursor:self._cursor + self.config.batch_size]
+        self._cursor += self.config.batch_size
+        return self.real[idx]
+
+    def _noise(self, n: int) -> torch.Tensor:
+        return torch.randn(n, self.config.noise_dim, generator=self.rng).to(self.device)
+
+    def _autocast(self):
+        return torch.autocast(self.device.type, dtype=self.autocast_dtype or torch.float32,
+                              enabled=self.autocast_dtype is not None)
+
+    # ------------------------------------------------------------------ training
+    def step(self) -> StepResult:
+        """One D update (real batch, then a fake batch) and one G update (fresh noise)."""
+        start = time.perf_counter()
+        self.generator.train()
+        self.discriminator.train()
+        batch = self.config.batch_size
+        real = self._next_batch()
+
+        # D: maximise log D(x) + log(1 - D(G(z))) (or the chosen objective's D loss)
+        self.d_optimizer.zero_grad(set_to_none=True)
+        with self._autocast():
+            fake = self.g_train(self._noise(batch)).contiguous(memory_format=self.memory_format)
+            real_logits = self.d_train(real)
+            fake_logits = self.d_train(fake.detach())
+            d_loss = self.objective.d_loss(real_logits.float(), fake_logits.float())
+        self.scaler.scale(d_loss).backward()
+        self.scaler.step(self.d_optimizer)
+
+        # G: the objective's G loss on D's judgement of the same fakes, after D's update
+        self.g_optimizer.zero_grad(set_to_none=True)
+        with self._autocast():
+            g_logits = self.d_train(fake)
+            g_loss = self.objective.g_loss(g_logits.float())
+        self.scaler.scale(g_loss).backward()
+        self.scaler.step(self.g_optimizer)
+        self.scaler.update()
+
+        self.iteration += 1
+        self.images_seen += batch
+        result = StepResult(
+            d_loss=d_loss.item(), g_loss=g_loss.item(),
+            d_real=torch.sigmoid(real_logits.detach().float()).mean().item(),
+            d_fake=torch.sigmoid(fake_logits.detach().float()).mean().item(),
+        )
+        self.train_seconds += time.perf_counter() - start
+        if not (math.isfinite(result.d_loss) and math.isfinite(result.g_loss)):
+            raise FloatingPointError(f"training diverged at iteration {self.iteration}: "
+                                     f"D loss {result.d_loss}, G loss {result.g_loss}")
+        return result
+
+    # ------------------------------------------------------------------ sampling
+    @torch.no_grad()
+    def generate(self, noise: torch.Tensor, batch: int = 1000) -> torch.Tensor:
+        """G(z) in eval mode (BatchNorm running statistics), as float32 on the CPU, N x 1 x 28 x 28."""
+        self.generator.eval()
+        out = []
+        for start in range(0, len(noise), batch):
+            with self._autocast():
+                out.append(self.generator(noise[start:start + batch].to(self.device)).float().cpu())
+        self.generator.train()
+        return torch.cat(out) if out else torch.empty(0, 1, 28, 28)
+
+    def noise(self, n: int, seed: int) -> torch.Tensor:
+        """n noise vectors from their own seeded stream (not the training stream)."""
+        return torch.randn(n, self.config.noise_dim, generator=torch.Generator().manual_seed(seed))
+
+    def grid_images(self) -> torch.Tensor:
+        return self.generate(self.grid_noise)
+
+    # ------------------------------------------------------------------ checkpoints
+    def state(self) -> dict:
+        """Tensors only (plus plain numbers), so that the file loads with weights_only=True."""
+        return {
+            "generator": self.generator.state_dict(),
+            "discriminator": self.discriminator.state_dict(),
+            "iteration": self.iteration,
+        }
+
+    def load_state(self, state: dict) -> None:
+        self.generator.load_state_dict(state["generator"])
+        self.discriminator.load_state_dict(state["discriminator"])
+        self.iteration = int(state.get("iteration", 0))
+
+
+def images_per_second(trainer: DcganTrainer) -> float:
+    return trainer.images_seen / trainer.train_seconds if trainer.train_seconds > 0 else float("nan")

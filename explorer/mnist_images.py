@@ -1,0 +1,39 @@
+"""Digits as pictures: tiling a batch into one grid image, and PNG files of it."""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+
+def tile(images: np.ndarray, columns: int | None = None, gap: int = 2, background: int = 40) -> np.ndarray:
+    """uint8 N x H x W -> one uint8 image of the N digits in rows of `columns` (square by
+    default), separated by `gap` pixels of `background`."""
+    images = np.asarray(images, dtype=np.uint8)
+    n, h, w = images.shape
+    columns = columns or max(1, math.ceil(math.sqrt(n)))
+    rows = max(1, math.ceil(n / columns))
+    canvas = np.full((rows * (h + gap) + gap, columns * (w + gap) + gap), background, dtype=np.uint8)
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        canvas[gap + r * (h + gap):gap + r * (h + gap) + h, gap + c * (w + gap):gap + c * (w + gap) + w] = image
+    return canvas
+
+
+def enlarge(image: np.ndarray, factor: int) -> np.ndarray:
+    """Nearest-neighbour upscaling, so that small digits show crisp pixels in the browser."""
+    return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1)
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(image, dtype=np.uint8), mode="L").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def write_png(path: str | Path, image: np.ndarray) -> None:
+    Path(path).write_bytes(png_bytes(image))
