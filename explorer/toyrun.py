@@ -32,6 +32,10 @@ class ToyRun:
         return self.trainer.iteration
 
     @property
+    def budget(self) -> int:
+        return self.config.steps
+
+    @property
     def finished(self) -> bool:
         """True once the run has spent its budget of config.steps iterations."""
         return self.trainer.iteration >= self.config.steps
@@ -105,6 +109,10 @@ class TwinRun:
     @property
     def iteration(self) -> int:
         return min(self.left.iteration, self.right.iteration)
+
+    @property
+    def budget(self) -> int:
+        return self.left.config.steps
 
     @property
     def finished(self) -> bool:

@@ -8,7 +8,7 @@ make_offline()
 
 import gradio as gr  # noqa: E402  (after the environment is made offline)
 
-from . import tab_toy1d, tab_toy2d  # noqa: E402
+from . import tab_mnist, tab_toy1d, tab_toy2d  # noqa: E402
 
 TITLE = "GAN Explorer"
 INTRO = (
@@ -26,6 +26,8 @@ def build_app() -> gr.Blocks:
                 tab_toy1d.build_tab(demo)
             with gr.Tab("2-D: mode collapse and its remedies", id="toy2d", elem_id="tab-toy2d"):
                 tab_toy2d.build_tab(demo)
+            with gr.Tab("DCGAN on MNIST", id="mnist", elem_id="tab-mnist"):
+                tab_mnist.build_tab(demo)
     return demo
 
 

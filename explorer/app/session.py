@@ -105,7 +105,7 @@ class LiveSession:
         run = self.run
         if run is None:
             return note or "Press ▶ Play to train."
-        parts = [f"iteration {run.iteration} / {run.config.steps}"]
+        parts = [f"iteration {run.iteration} / {run.budget}"]
         if run.finished:
             parts.append("budget reached: ▶ Play trains on")
         if self.orphaned and not self.playing:

@@ -1,0 +1,126 @@
+"""Pure plot functions for the DCGAN tab: from a run's numbers to Plotly figures (plain dicts).
+
+Losses and D outputs per iteration, the quality curve (Inception Score, Frechet distance,
+classes drawn) against time, and the class histogram of generated digits, the collapse meter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+D_COLOUR = "#2166ac"      # blue, as D(x) in the 1-D figure
+G_COLOUR = "#1a9850"      # green, as p_g
+REAL_COLOUR = "black"
+FD_COLOUR = "#d95f02"
+MARGIN = {"l": 45, "r": 45, "t": 35, "b": 35}
+
+
+def _thin(values: Sequence[float], keep: int = 600) -> tuple[list, list]:
+    """(indices, values) averaged over windows so that at most ~`keep` points are drawn: the
+    curves stay readable (per-iteration losses are noisy) and the figure small."""
+    values = np.asarray(values, dtype=np.float64)
+    n = len(values)
+    if n == 0:
+        return [], []
+    window = max(1, -(-n // keep))
+    usable = (n // window) * window
+    means = values[:usable].reshape(-1, window).mean(1)
+    x = (np.arange(len(means)) * window + window).tolist()
+    if usable < n:
+        means = np.append(means, values[usable:].mean())
+        x.append(n)
+    return x, np.round(means, 4).tolist()
+
+
+def losses_figure(iterations: Sequence[int], d_loss: Sequence[float], g_loss: Sequence[float],
+                  d_real: Sequence[float], d_fake: Sequence[float], height: int = 260) -> dict:
+    """D's and G's losses (left axis) and the mean D(x) on real digits and D(G(z)) on fakes
+    (right axis, probabilities), averaged over windows of iterations."""
+    offset = iterations[0] - 1 if len(iterations) else 0
+    data = []
+    for values, name, colour, dash, axis in [
+        (d_loss, "D loss", D_COLOUR, "solid", "y"), (g_loss, "G loss", G_COLOUR, "solid", "y"),
+        (d_real, "D(x), real", REAL_COLOUR, "dot", "y2"), (d_fake, "D(G(z)), fake", G_COLOUR, "dot", "y2"),
+    ]:
+        x, y = _thin(values)
+        data.append({"type": "scatter", "mode": "lines", "name": name, "x": [offset + i for i in x], "y": y,
+                     "yaxis": axis, "line": {"color": colour, "dash": dash, "width": 1.8}})
+    layout = {
+        "title": {"text": "losses and D's outputs", "x": 0.02, "font": {"size": 13}},
+        "height": height, "margin": MARGIN,
+        "xaxis": {"title": {"text": "iteration"}},
+        "yaxis": {"title": {"text": "loss"}, "rangemode": "tozero"},
+        "yaxis2": {"title": {"text": "D output"}, "overlaying": "y", "side": "right", "range": [0, 1],
+                   "showgrid": False},
+        "legend": {"orientation": "h", "y": -0.3, "font": {"size": 10}},
+    }
+    return {"data": data, "layout": layout}
+
+
+def quality_figure(curve: Sequence[dict], height: int = 260, x_key: str = "seconds") -> dict:
+    """Inception Score (left, 1-10) and Frechet distance (right) of each evaluation, against
+    wall-clock seconds (or another key of the curve's points, e.g. 'epoch')."""
+    x = [p[x_key] for p in curve]
+    data = [
+        {"type": "scatter", "mode": "lines+markers", "name": "Inception Score", "x": x,
+         "y": [round(p["inception_score"], 3) for p in curve], "line": {"color": D_COLOUR},
+         "customdata": [p["classes_covered"] for p in curve],
+         "hovertemplate": "IS %{y:.2f} · %{customdata}/10 classes<extra></extra>"},
+        {"type": "scatter", "mode": "lines+markers", "name": "Fréchet distance", "x": x, "yaxis": "y2",
+         "y": [round(p["frechet_distance"], 2) for p in curve], "line": {"color": FD_COLOUR, "dash": "dot"}},
+    ]
+    layout = {
+        "title": {"text": "quality (classifier-based)", "x": 0.02, "font": {"size": 13}},
+        "height": height, "margin": MARGIN,
+        "xaxis": {"title": {"text": "seconds" if x_key == "seconds" else x_key}},
+        "yaxis": {"title": {"text": "IS"}, "range": [1, 10]},
+        "yaxis2": {"title": {"text": "FD"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
+                   "showgrid": False},
+        "legend": {"orientation": "h", "y": -0.3, "font": {"size": 10}},
+    }
+    return {"data": data, "layout": layout}
+
+
+def class_histogram_figure(histograms: Sequence[tuple[str, Sequence[int]]], height: int = 260) -> dict:
+    """Share of generated digits per class, one bar set per run, with the fair share (10 %) as
+    a line: the collapse meter. A collapsed generator piles its samples into a few classes."""
+    colours = ("#4d4d4d", D_COLOUR)
+    data = []
+    for (name, histogram), colour in zip(histograms, colours):
+        counts = np.asarray(histogram, dtype=np.float64)
+        share = 100 * counts / max(1.0, counts.sum())
+        data.append({"type": "bar", "name": name, "x": [str(d) for d in range(10)],
+                     "y": np.round(share, 2).tolist(), "marker": {"color": colour}})
+    layout = {
+        "title": {"text": "which digits G draws (% of samples)", "x": 0.02, "font": {"size": 13}},
+        "height": height, "margin": MARGIN, "barmode": "group",
+        "xaxis": {"title": {"text": "digit (classifier's call)"}, "type": "category"},
+        "yaxis": {"title": {"text": "%"}, "rangemode": "tozero"},
+        "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 10, "y1": 10,
+                    "line": {"color": "#999", "dash": "dash", "width": 1}}],
+        "legend": {"orientation": "h", "y": -0.3, "font": {"size": 10}},
+        "showlegend": len(histograms) > 1,
+    }
+    return {"data": data, "layout": layout}
+
+
+def quality_readout(metrics: dict | None, progress: dict, device: str) -> str:
+    """One Markdown line: progress (epochs, images/s, time left), the device, and the scores."""
+    rate = progress["images_per_second"]
+    left = progress["seconds_left"]
+    parts = [f"epoch **{progress['epoch']:.1f}/{progress['epochs']}**",
+             f"iteration {progress['iteration']}/{progress['iterations']}",
+             f"{rate:.0f} images/s" if np.isfinite(rate) else "– images/s",
+             f"{_duration(left)} left" if np.isfinite(left) else "time left: –",
+             f"device **{device}**"]
+    if metrics:
+        parts.append(f"IS **{metrics['inception_score']:.2f}** · FD {metrics['frechet_distance']:.1f} · "
+                     f"**{metrics['classes_covered']}/10** classes")
+    return " · ".join(parts)
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
