@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 import warnings
+import zipfile
 from pathlib import Path
 
 import torch
@@ -47,15 +49,20 @@ def read_checkpoint(source: str | Path | bytes) -> tuple[DcganConfig, dict]:
         raise CheckpointError(f"cannot read {name}: {err.strerror or err}") from None
     if not blob:
         raise CheckpointError(f"{name} is empty")
+    if not zipfile.is_zipfile(io.BytesIO(blob)):
+        # torch.save has written zip archives since PyTorch 1.6; anything else is not ours
+        raise CheckpointError(f"{name} is not a PyTorch checkpoint (not the zip archive torch.save writes)")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")   # e.g. torch's note on a foreign pickle protocol
             payload = torch.load(io.BytesIO(blob), map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as err:
-        # weights_only refuses any object but tensors and plain containers: say so plainly
-        first = str(err).strip().splitlines()[0][:200]
-        raise CheckpointError(f"{name} holds objects other than weights, so it was not loaded "
-                              f"(loading it could run code from the file): {first}") from None
+        # weights_only refuses any object but tensors and plain containers; name the culprit,
+        # and leave out torch's advice to load it unsafely
+        found = re.search(r"Unsupported global: GLOBAL (\S+)", str(err))
+        culprit = f" (it refers to {found.group(1)})" if found else ""
+        raise CheckpointError(f"{name} holds Python objects other than weights{culprit}, so it was not "
+                              f"loaded: loading it could run code from the file") from None
     except Exception as err:  # noqa: BLE001 - whatever torch.load trips on, the file is not ours
         first = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
         raise CheckpointError(f"{name} is not a PyTorch checkpoint ({first})") from None
@@ -86,6 +93,8 @@ def _check_shapes(config: DcganConfig, state: dict, name: str) -> None:
             config.d_width, config.minibatch_kernels if config.minibatch_discrimination else 0,
             config.minibatch_kernel_dim, config.minibatch_group).state_dict(),
     }
+    if "generator_ema" in state:
+        expected["generator_ema"] = expected["generator"]
     for part, reference in expected.items():
         got = state[part]
         missing = sorted(set(reference) - set(got))

@@ -503,6 +503,12 @@ class DcganConfig(ConfigBase):
     d_lr: float = 2e-4
     adam_beta1: float = 0.5
     adam_beta2: float = 0.999
+    # both learning rates decay linearly to lr_final_fraction * lr over the run's epochs
+    # (1.0 = constant)
+    lr_final_fraction: float = 1.0
+    # samples come from an exponential moving average of G's weights (Yazici et al. 2019),
+    # with this decay (0 = off: the trained G itself); the decay ramps up from 0 early in a run
+    g_ema_decay: float = 0.999
     # minibatch discrimination (Salimans et al. 2016, sec. 3.2) on D's last features
     minibatch_discrimination: bool = False
     minibatch_kernels: int = 32
@@ -532,6 +538,8 @@ class DcganConfig(ConfigBase):
         self._check_float("d_lr", 0.0, 1.0, open_low=True)
         self._check_float("adam_beta1", 0.0, 1.0, open_high=True)
         self._check_float("adam_beta2", 0.0, 1.0, open_high=True)
+        self._check_float("g_ema_decay", 0.0, 1.0, open_high=True)
+        self._check_float("lr_final_fraction", 0.0, 1.0)
         self._check_bool("minibatch_discrimination")
         self._check_int("minibatch_kernels", 1, 512)
         self._check_int("minibatch_kernel_dim", 1, 64)

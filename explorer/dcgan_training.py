@@ -14,6 +14,7 @@ statistics are broadcast after each step, so the replicas stay equal.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from dataclasses import dataclass
@@ -82,6 +83,8 @@ class DcganTrainer:
         self.discriminator.apply(dcgan_init)
         self.generator.to(self.device, memory_format=self.memory_format)
         self.discriminator.to(self.device, memory_format=self.memory_format)
+        # the generator that draws samples: an exponential moving average of G's weights
+        self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False) if config.g_ema_decay else None
         self.g_train: nn.Module = self.generator
         self.d_train: nn.Module = self.discriminator
         if world_size > 1:
@@ -154,6 +157,7 @@ class DcganTrainer:
         self.discriminator.train()
         batch = self.config.batch_size
         real = self._next_batch()
+        self._set_learning_rates()
 
         # D: maximise log D(x) + log(1 - D(G(z))) (or the chosen objective's D loss)
         self.d_optimizer.zero_grad(set_to_none=True)
@@ -175,6 +179,7 @@ class DcganTrainer:
         self.scaler.update()
 
         self._sync_buffers()
+        self._update_ema()
         self.iteration += 1
         self.images_seen += batch
         result = StepResult(
@@ -188,6 +193,36 @@ class DcganTrainer:
                                      f"D loss {result.d_loss}, G loss {result.g_loss}")
         return result
 
+    def _set_learning_rates(self) -> None:
+        """Linear decay from lr to lr_final_fraction * lr over the configured iterations."""
+        fraction = self.config.lr_final_fraction
+        if fraction == 1.0:
+            return
+        progress = min(1.0, self.iteration / max(1, self.total_iterations))
+        scale = 1.0 - (1.0 - fraction) * progress
+        for optimiser, lr in ((self.g_optimizer, self.config.g_lr), (self.d_optimizer, self.config.d_lr)):
+            for group in optimiser.param_groups:
+                group["lr"] = lr * scale
+
+    @torch.no_grad()
+    def _update_ema(self) -> None:
+        """theta_ema <- d theta_ema + (1 - d) theta, with d = min(decay, (1 + t) / (10 + t)) so
+        that early samples follow G closely (the ramp of TensorFlow's ExponentialMovingAverage);
+        BatchNorm's running statistics are copied from G."""
+        if self.generator_ema is None:
+            return
+        t = self.iteration
+        decay = min(self.config.g_ema_decay, (1 + t) / (10 + t))
+        for ema, live in zip(self.generator_ema.parameters(), self.generator.parameters()):
+            ema.lerp_(live, 1 - decay)
+        for ema, live in zip(self.generator_ema.buffers(), self.generator.buffers()):
+            ema.copy_(live)
+
+    @property
+    def sampler(self) -> nn.Module:
+        """The generator that draws every sample shown or scored (the average, when on)."""
+        return self.generator_ema if self.generator_ema is not None else self.generator
+
     def _sync_buffers(self) -> None:
         """Rank 0's BatchNorm running statistics to every process (their local updates differ,
         as each process normalised its own batches)."""
@@ -199,13 +234,15 @@ class DcganTrainer:
     # ------------------------------------------------------------------ sampling
     @torch.no_grad()
     def generate(self, noise: torch.Tensor, batch: int = 1000) -> torch.Tensor:
-        """G(z) in eval mode (BatchNorm running statistics), as float32 on the CPU, N x 1 x 28 x 28."""
-        self.generator.eval()
+        """G(z) in eval mode (BatchNorm running statistics), as float32 on the CPU, N x 1 x 28 x 28;
+        from the moving average of G's weights when it is on."""
+        sampler = self.sampler
+        sampler.eval()
         out = []
         for start in range(0, len(noise), batch):
             with self._autocast():
-                out.append(self.generator(noise[start:start + batch].to(self.device)).float().cpu())
-        self.generator.train()
+                out.append(sampler(noise[start:start + batch].to(self.device)).float().cpu())
+        sampler.train()
         return torch.cat(out) if out else torch.empty(0, 1, 28, 28)
 
     def noise(self, n: int, seed: int) -> torch.Tensor:
@@ -221,12 +258,15 @@ class DcganTrainer:
         return {
             "generator": self.generator.state_dict(),
             "discriminator": self.discriminator.state_dict(),
+            **({"generator_ema": self.generator_ema.state_dict()} if self.generator_ema is not None else {}),
             "iteration": self.iteration,
         }
 
     def load_state(self, state: dict) -> None:
         self.generator.load_state_dict(state["generator"])
         self.discriminator.load_state_dict(state["discriminator"])
+        if self.generator_ema is not None:
+            self.generator_ema.load_state_dict(state.get("generator_ema", state["generator"]))
         self.iteration = int(state.get("iteration", 0))
 
 

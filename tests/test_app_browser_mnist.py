@@ -1,0 +1,59 @@
+"""The DCGAN tab in a real browser (Debian's headless Chromium): train briefly, pause, move a
+latent slider and see the generated digit change."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+READOUT = "#mnist-readout"
+SAMPLE_SRC = "() => { const img = document.querySelector('#mnist-sample img'); return img ? img.src : null; }"
+
+
+def _iteration(page) -> int:
+    match = re.search(r"iteration (\d+)/", page.locator(READOUT).inner_text())
+    return int(match.group(1)) if match else 0
+
+
+def test_train_then_a_latent_slider_changes_the_digit(browser, app):
+    context = browser.new_context(viewport={"width": 1500, "height": 1300})
+    page = context.new_page()
+    try:
+        page.goto(app.url)
+        page.get_by_role("tab", name=re.compile("DCGAN")).click()
+        page.wait_for_selector("#mnist-play", timeout=30_000)
+        page.click("#mnist-play")
+        # the live frame: the sample grid, the progress line with the device, then iterations
+        page.wait_for_selector("#mnist-grid img", timeout=60_000)
+        page.wait_for_function(
+            "() => { const m = document.querySelector('#mnist-readout').innerText.match(/iteration (\\d+)\\//);"
+            " return m && Number(m[1]) >= 25; }", timeout=120_000)
+        readout = page.locator(READOUT).inner_text()
+        assert "images/s" in readout and "device CPU" in readout and "left" in readout
+        page.click("#mnist-pause")
+        page.wait_for_function("() => document.querySelector('#mnist-status').innerText.includes('paused')",
+                               timeout=15_000)
+
+        page.click("#mnist-randomise")
+        page.wait_for_function(f"() => ({SAMPLE_SRC})() !== null", timeout=30_000)
+        page.wait_for_function("() => document.querySelector('#mnist-latent-note').innerText.includes('Nearest')",
+                               timeout=30_000)
+        first = page.evaluate(SAMPLE_SRC)
+        assert page.locator("#mnist-nearest img").count() == 1
+
+        # drag the first latent slider from one end to the other
+        track = page.locator("#mnist-z0 input[type=range]")
+        box = track.bounding_box()
+        page.mouse.move(box["x"] + 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2, steps=8)
+        page.mouse.up()
+        page.wait_for_function(f"(old) => {{ const s = ({SAMPLE_SRC})(); return s && s !== old; }}", arg=first,
+                               timeout=30_000)
+        assert float(track.input_value()) > 2.5
+        assert app.outside_attempts() == []
+    finally:
+        context.close()
