@@ -506,6 +506,9 @@ class DcganConfig(ConfigBase):
     # both learning rates decay linearly to lr_final_fraction * lr over the run's epochs
     # (1.0 = constant)
     lr_final_fraction: float = 1.0
+    # DiffAugment (Zhao et al. 2020): every image D sees is shifted by up to this many pixels
+    # (0 = off), against D memorising a small training set
+    augment_shift: int = 0
     # samples come from an exponential moving average of G's weights (Yazici et al. 2019),
     # with this decay (0 = off: the trained G itself); the decay ramps up from 0 early in a run
     g_ema_decay: float = 0.999
@@ -540,6 +543,7 @@ class DcganConfig(ConfigBase):
         self._check_float("adam_beta2", 0.0, 1.0, open_high=True)
         self._check_float("g_ema_decay", 0.0, 1.0, open_high=True)
         self._check_float("lr_final_fraction", 0.0, 1.0)
+        self._check_int("augment_shift", 0, 8)
         self._check_bool("minibatch_discrimination")
         self._check_int("minibatch_kernels", 1, 512)
         self._check_int("minibatch_kernel_dim", 1, 64)

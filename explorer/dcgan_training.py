@@ -23,6 +23,7 @@ import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
+from .augment import translate
 from .config import ConfigError, DcganConfig
 from .dcgan import DcganDiscriminator, DcganGenerator, dcgan_init
 from .mnist_data import Digits
@@ -64,6 +65,8 @@ class DcganTrainer:
                               f"the {len(digits):,} digits to train on")
         self.digits = digits
         cuda = self.device.type == "cuda"
+        if cuda:
+            torch.backends.cudnn.benchmark = True   # fixed shapes: let cuDNN pick its fastest kernels
         self.memory_format = torch.channels_last if (cuda and config.channels_last) else torch.contiguous_format
         self.autocast_dtype = None
         if cuda and config.mixed_precision:
@@ -163,8 +166,8 @@ class DcganTrainer:
         self.d_optimizer.zero_grad(set_to_none=True)
         with self._autocast():
             fake = self.g_train(self._noise(batch)).contiguous(memory_format=self.memory_format)
-            real_logits = self.d_train(real)
-            fake_logits = self.d_train(fake.detach())
+            real_logits = self.d_train(self._augment(real))
+            fake_logits = self.d_train(self._augment(fake.detach()))
             d_loss = self.objective.d_loss(real_logits.float(), fake_logits.float())
         self.scaler.scale(d_loss).backward()
         self.scaler.step(self.d_optimizer)
@@ -172,7 +175,7 @@ class DcganTrainer:
         # G: the objective's G loss on D's judgement of the same fakes, after D's update
         self.g_optimizer.zero_grad(set_to_none=True)
         with self._autocast():
-            g_logits = self.d_train(fake)
+            g_logits = self.d_train(self._augment(fake))
             g_loss = self.objective.g_loss(g_logits.float())
         self.scaler.scale(g_loss).backward()
         self.scaler.step(self.g_optimizer)
@@ -192,6 +195,9 @@ class DcganTrainer:
             raise FloatingPointError(f"training diverged at iteration {self.iteration}: "
                                      f"D loss {result.d_loss}, G loss {result.g_loss}")
         return result
+
+    def _augment(self, images: torch.Tensor) -> torch.Tensor:
+        return translate(images, self.config.augment_shift, self.rng) if self.config.augment_shift else images
 
     def _set_learning_rates(self) -> None:
         """Linear decay from lr to lr_final_fraction * lr over the configured iterations."""

@@ -102,6 +102,6 @@ def test_bad_settings_and_missing_data_get_messages(tmp_path):
     bad[1] = 1
     tab_mnist.on_reset(session, "embedded", "", *bad)
     assert "batch_size must be between" in session.status()
-    assert tab_mnist.on_latent(session, 1, *[0.0] * tab_mnist.SLIDERS)[2].startswith("Invalid setting")
+    assert tab_mnist.on_latent(session, 1, *[0.0] * tab_mnist.SLIDERS)[2].startswith("Train a model first")
     fresh = MnistSession()
     assert "Train a model first" in tab_mnist.on_interpolate(fresh, 1, 2, 5)[1]

@@ -215,7 +215,7 @@ def _latent(run: MnistRun, seed, sliders) -> torch.Tensor:
 
 def _no_model(session: MnistSession) -> str | None:
     if session.run is None:
-        return "Train a model first (▶ Play), or load a checkpoint."
+        return "Train a model first (▶ Train), or load a checkpoint."
     if session.error:
         return session.error
     return None
