@@ -27,7 +27,7 @@ from .augment import translate
 from .config import ConfigError, DcganConfig
 from .dcgan import DcganDiscriminator, DcganGenerator, dcgan_init
 from .mnist_data import Digits
-from .objectives import objective
+from .objectives import objective, r1_penalty
 
 
 def resolve_device(name: str) -> torch.device:
@@ -164,20 +164,36 @@ class DcganTrainer:
 
         # D: maximise log D(x) + log(1 - D(G(z))) (or the chosen objective's D loss)
         self.d_optimizer.zero_grad(set_to_none=True)
+        regularise = self.config.r1_gamma > 0 and self.iteration % self.config.r1_every == 0
+        if self.discriminator.minibatch is not None:
+            # cdist has no second derivative: the R1 update uses the broadcast form (networks.py)
+            self.discriminator.minibatch.twice_differentiable = regularise
         with self._autocast():
             fake = self.g_train(self._noise(batch)).contiguous(memory_format=self.memory_format)
-            real_logits = self.d_train(self._augment(real))
+            real_seen = self._augment(real).requires_grad_(regularise)
+            real_logits = self.d_train(real_seen)
             fake_logits = self.d_train(self._augment(fake.detach()))
             d_loss = self.objective.d_loss(real_logits.float(), fake_logits.float())
-        self.scaler.scale(d_loss).backward()
+        total = d_loss
+        if regularise:
+            penalty = r1_penalty(real_logits.float(), real_seen)
+            total = d_loss + 0.5 * self.config.r1_gamma * self.config.r1_every * penalty
+        self.scaler.scale(total).backward()
         self.scaler.step(self.d_optimizer)
 
         # G: the objective's G loss on D's judgement of the same fakes, after D's update
         self.g_optimizer.zero_grad(set_to_none=True)
+        # D's weights need no gradient here; freezing them skips their share of the backward
+        # pass (~1/3 of D's). Under DDP every parameter must take part, so D stays as it is.
+        frozen = self.world_size == 1
+        if frozen:
+            self.discriminator.requires_grad_(False)
         with self._autocast():
             g_logits = self.d_train(self._augment(fake))
             g_loss = self.objective.g_loss(g_logits.float())
         self.scaler.scale(g_loss).backward()
+        if frozen:
+            self.discriminator.requires_grad_(True)
         self.scaler.step(self.g_optimizer)
         self.scaler.update()
 

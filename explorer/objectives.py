@@ -30,7 +30,7 @@ def r1_penalty(real_logits: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
     and lets D settle at a constant: D(x) = 1/2 once p_g = p_data. `real` must require grad.
     """
     (grad,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
-    return grad.pow(2).sum(dim=1).mean()
+    return grad.pow(2).flatten(1).sum(dim=1).mean()
 
 
 class MinimaxGeneratorLoss:
