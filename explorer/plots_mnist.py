@@ -17,7 +17,7 @@ FD_COLOUR = "#d95f02"
 MARGIN = {"l": 45, "r": 45, "t": 35, "b": 35}
 
 
-def _thin(values: Sequence[float], keep: int = 600) -> tuple[list, list]:
+def _thin(values: Sequence[float], keep: int = 150) -> tuple[list, list]:
     """(indices, values) averaged over windows so that at most ~`keep` points are drawn: the
     curves stay readable (per-iteration losses are noisy) and the figure small."""
     values = np.asarray(values, dtype=np.float64)
