@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="minibatch-discrimination (Salimans et al. 2016)")
     mnist.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                        help="set any config field, e.g. --set batch_size=128 (repeatable)")
-    mnist.add_argument("--eval-every", type=float, default=1.0, metavar="EPOCHS",
+    mnist.add_argument("--eval-every", type=float, default=3.0, metavar="EPOCHS",
                        help="score the generator every this many epochs (the quality curve; 0 = only at the end)")
     mnist.add_argument("--out", type=Path, required=True, help="run directory to write")
     mnist.add_argument("--no-progress", action="store_true", help="no progress bar")
