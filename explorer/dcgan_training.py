@@ -26,8 +26,10 @@ from torch.nn.parallel import DistributedDataParallel
 from .augment import translate
 from .config import ConfigError, DcganConfig
 from .dcgan import DcganDiscriminator, DcganGenerator, dcgan_init
+from .latent import seeded_noise
 from .mnist_data import Digits
 from .objectives import objective, r1_penalty
+from .training import linear_decay
 
 
 def resolve_device(name: str) -> torch.device:
@@ -220,11 +222,7 @@ class DcganTrainer:
 
     def _set_learning_rates(self) -> None:
         """Linear decay from lr to lr_final_fraction * lr over the configured iterations."""
-        fraction = self.config.lr_final_fraction
-        if fraction == 1.0:
-            return
-        progress = min(1.0, self.iteration / max(1, self.total_iterations))
-        scale = 1.0 - (1.0 - fraction) * progress
+        scale = linear_decay(self.iteration, self.total_iterations, self.config.lr_final_fraction)
         for optimiser, lr in ((self.g_optimizer, self.config.g_lr), (self.d_optimizer, self.config.d_lr)):
             for group in optimiser.param_groups:
                 group["lr"] = lr * scale
@@ -272,7 +270,7 @@ class DcganTrainer:
 
     def noise(self, n: int, seed: int) -> torch.Tensor:
         """n noise vectors from their own seeded stream (not the training stream)."""
-        return torch.randn(n, self.config.noise_dim, generator=torch.Generator().manual_seed(seed))
+        return seeded_noise(n, self.config.noise_dim, seed)
 
     def grid_images(self) -> torch.Tensor:
         return self.generate(self.grid_noise)

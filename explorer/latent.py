@@ -15,6 +15,12 @@ import numpy as np
 import torch
 
 
+def seeded_noise(n: int, dim: int, seed: int) -> torch.Tensor:
+    """n latent vectors z ~ N(0, I) of `dim` components from their own stream, fixed by `seed`
+    (the same seed gives the same z in the sliders, the interpolation and the trainer)."""
+    return torch.randn(n, dim, generator=torch.Generator().manual_seed(int(seed)))
+
+
 def lerp(z0: torch.Tensor, z1: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     """(T,) times -> (T, d) points on the segment from z0 to z1."""
     t = t[:, None]

@@ -30,7 +30,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .mnist_data import ASSETS, Digits, load_embedded, load_idx_folder
+from .mnist_data import ASSETS, Digits, load_embedded, load_idx_folder, to_model_range
 
 CLASSIFIER_WEIGHTS = ASSETS / "classifier.pt"
 CLASSIFIER_CARD = ASSETS / "classifier.json"
@@ -84,7 +84,7 @@ def train_classifier(images: np.ndarray, labels: np.ndarray, epochs: int = 40, b
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     model = DigitClassifier()
-    x = torch.from_numpy(images.astype(np.float32)[:, None] / 127.5 - 1)
+    x = to_model_range(images)
     y = torch.from_numpy(labels.astype(np.int64))
     steps = epochs * math.ceil(len(x) / batch)
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -128,7 +128,7 @@ def accuracy(model: DigitClassifier, digits: Digits, indices: np.ndarray | None 
     images, labels = digits.images, digits.labels
     if indices is not None:
         images, labels = images[indices], labels[indices]
-    probs, _ = classify(model, torch.from_numpy(images.astype(np.float32)[:, None] / 127.5 - 1))
+    probs, _ = classify(model, to_model_range(images))
     return float((probs.argmax(1) == labels).mean())
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "mnist"
 EMBEDDED_CSV = ASSETS / "mnist_5k.csv.gz"
@@ -72,7 +73,12 @@ class Digits:
 
     def as_tensor_range(self) -> np.ndarray:
         """Images as float32 in [-1, 1] (the range of G's tanh), N x 1 x 28 x 28."""
-        return (self.images.astype(np.float32)[:, None] / 127.5) - 1.0
+        return to_model_range(self.images).numpy()
+
+
+def to_model_range(images: np.ndarray) -> torch.Tensor:
+    """uint8 N x 28 x 28 -> float32 N x 1 x 28 x 28 in [-1, 1], the range of G's tanh."""
+    return torch.from_numpy(np.asarray(images, dtype=np.float32)[:, None] / 127.5 - 1.0)
 
 
 # ---------------------------------------------------------------------- IDX

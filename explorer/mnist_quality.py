@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from .mnist_classifier import DigitClassifier, classify, load_classifier
+from .mnist_data import to_model_range
 
 # a class counts as drawn when it gets at least a fifth of its fair share (10 %) of the samples
 MIN_CLASS_SHARE = 0.02
@@ -111,11 +112,6 @@ class QualityMeter:
             "class_kl": class_kl(histogram),
             "samples": int(len(probs)),
         }
-
-
-def to_model_range(images: np.ndarray) -> torch.Tensor:
-    """uint8 N x 28 x 28 -> float32 N x 1 x 28 x 28 in [-1, 1]."""
-    return torch.from_numpy(np.asarray(images, dtype=np.float32)[:, None] / 127.5 - 1.0)
 
 
 def to_uint8(images: torch.Tensor) -> np.ndarray:

@@ -21,6 +21,7 @@ from .dcgan_training import DcganTrainer, images_per_second
 from .mnist_data import Digits, load_digits
 from .mnist_images import tile, write_png
 from .mnist_quality import QualityMeter, to_uint8
+from .toyrun import train_for
 
 # the seed of the noise for the final 10,000 samples: apart from training and live evaluation
 FINAL_SAMPLES_SEED = 20_161_205
@@ -65,15 +66,14 @@ class MnistRun:
     def finished(self) -> bool:
         return self.trainer.done
 
+    def _iterate(self) -> None:
+        self.train(1)
+
     def advance_for(self, seconds: float, until: int | None = None, stop=None) -> int:
         """Train for about `seconds` (at least one iteration, none once the epochs are done), for
         the app's training thread; scores G every `measure_every_seconds` of wall time."""
-        deadline = time.perf_counter() + seconds
-        done = 0
-        while not self.trainer.done and (until is None or self.iteration < until):
-            done += self.train(1)
-            if time.perf_counter() >= deadline or (stop is not None and stop.is_set()):
-                break
+        until = self.budget if until is None else min(until, self.budget)
+        done = train_for(self, seconds, until, stop) if self.iteration < until else 0
         if self.meter is not None and self.measure_every_seconds is not None and (
                 not self.history.quality or self.finished
                 or time.perf_counter() - self._last_measure >= self.measure_every_seconds):

@@ -130,8 +130,9 @@ class TwinRun:
         return train_for(self, seconds, until, stop)
 
 
-def train_for(run: ToyRun | TwinRun, seconds: float, until: int | None = None, stop=None) -> int:
-    """Train `run` for about `seconds` of wall-clock time (at least one iteration), stopping
+def train_for(run, seconds: float, until: int | None = None, stop=None) -> int:
+    """Train `run` (anything with `iteration` and `_iterate()`: ToyRun, TwinRun, MnistRun) for
+    about `seconds` of wall-clock time (at least one iteration), stopping
     early at iteration `until` or once the event `stop` is set; returns the iterations done."""
     deadline = time.perf_counter() + seconds
     done = 0

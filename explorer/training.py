@@ -31,6 +31,13 @@ from .snapshot import Snapshot1D
 Z_DRAW_RANGE = {"uniform": (-1.0, 1.0), "gaussian": (-2.5, 2.5)}
 
 
+def linear_decay(iteration: int, total: int, final_fraction: float) -> float:
+    """The learning-rate factor: 1 at the start, falling linearly to `final_fraction` at
+    iteration `total`, then constant (1 throughout when final_fraction is 1)."""
+    if final_fraction >= 1.0 or total <= 0:
+        return 1.0
+    return 1.0 - (1.0 - final_fraction) * min(iteration / total, 1.0)
+
 class TrainingDiverged(RuntimeError):
     """A loss or a parameter became NaN or infinite; the run must be reset."""
 
@@ -187,12 +194,7 @@ class ToyTrainer:
 
     # ------------------------------------------------------------------ learning rates
     def _lr_factor(self) -> float:
-        """Linear decay from 1 to lr_final_fraction over config.steps, then constant."""
-        final = self.config.lr_final_fraction
-        if final >= 1.0 or self.config.steps == 0:
-            return 1.0
-        progress = min(self.iteration / self.config.steps, 1.0)
-        return 1.0 - (1.0 - final) * progress
+        return linear_decay(self.iteration, self.config.steps, self.config.lr_final_fraction)
 
     def _apply_lr(self) -> None:
         factor = self._lr_factor()

@@ -23,7 +23,7 @@ from .. import plots_mnist
 from ..checkpoint import CheckpointError, read_checkpoint, save_checkpoint
 from ..config import ConfigError, DcganConfig
 from ..dcgan_training import describe_device
-from ..latent import interpolate, nearest_real
+from ..latent import interpolate, nearest_real, seeded_noise
 from ..mnist_data import MnistDataError, load_digits, load_embedded
 from ..mnist_images import enlarge, png_bytes, tile
 from ..mnist_quality import to_uint8
@@ -38,6 +38,8 @@ SLIDERS = 8            # latent components under sliders
 GRID_SCALE = 3         # the sample grid's pixels on screen
 SAMPLE_SCALE = 6       # the single sample's and its nearest digit's
 STRIP_SCALE = 3
+# a DCGAN is arithmetic-bound: its training thread uses every core (the toy tabs use one)
+TRAINING_THREADS = os.cpu_count() or 1
 DEFAULTS = DcganConfig()
 SETTING_NAMES = ("epochs", "batch_size", "g_width", "d_width", "g_lr", "d_lr", "seed", "device",
                  "minibatch_discrimination")
@@ -87,8 +89,7 @@ class MnistSession(LiveSession):
         return MnistSession()
 
     def _train(self, run, until, on_error) -> None:
-        # a DCGAN is arithmetic-bound: use every core while it trains (the toy tabs use one)
-        torch.set_num_threads(os.cpu_count() or 1)
+        torch.set_num_threads(TRAINING_THREADS)   # torch's thread count is per thread
         super()._train(run, until, on_error)
 
 
@@ -141,9 +142,8 @@ def _readout(session: MnistSession) -> str:
     if run is None:
         return ""
     latest = run.history.quality[-1] if run.history.quality else None
-    # the training thread runs with every core (MnistSession._train), whatever this thread has
     return plots_mnist.quality_readout(latest, run.progress(),
-                                       describe_device(run.trainer.device, threads=os.cpu_count() or 1))
+                                       describe_device(run.trainer.device, threads=TRAINING_THREADS))
 
 
 def _render(session: MnistSession, note: str = "", *, slow: bool = True, full: bool = True):
@@ -246,8 +246,7 @@ def on_seed(session: MnistSession, seed):
     """A new seed sets the sliders to that z's first components (and redraws)."""
     if seed is None:
         return [gr.skip()] * (SLIDERS + 3)
-    z = torch.randn(DEFAULTS.noise_dim if session.run is None else session.run.config.noise_dim,
-                    generator=torch.Generator().manual_seed(int(seed)))
+    z = seeded_noise(1, (session.run.config if session.run is not None else DEFAULTS).noise_dim, seed)[0]
     values = [round(float(v), 2) for v in z[:SLIDERS].clamp(-3, 3)]
     if session.run is None:
         return (*values, gr.skip(), gr.skip(), _no_model(session))
@@ -279,32 +278,31 @@ def on_interpolate(session: MnistSession, seed_a, seed_b, steps):
 
 
 # ---------------------------------------------------------------------- files
-def _session_file(session: MnistSession, name: str) -> Path:
-    session.files.mkdir(parents=True, exist_ok=True)
-    return session.files / name
+def _download(session: MnistSession, name: str, write, message: str):
+    """Write a file of the current run into this session's folder: `write(run, path)`; the
+    outputs (the file to download, a note). `name` and `message` are formatted with the run."""
+    problem = _no_model(session)
+    if problem:
+        return gr.skip(), problem
+    with session.lock:
+        run = session.run
+        session.files.mkdir(parents=True, exist_ok=True)
+        path = session.files / name.format(run=run)
+        write(run, path)
+    return str(path), message.format(run=run)
 
 
 def on_save(session: MnistSession):
-    problem = _no_model(session)
-    if problem:
-        return gr.skip(), problem
-    with session.lock:
-        run = session.run
-        path = _session_file(session, f"dcgan-{run.config.seed}-it{run.iteration}.pt")
-        save_checkpoint(path, run.config, run.trainer.state())
-    return str(path), f"Checkpoint saved: weights and config, iteration {run.iteration}."
+    return _download(session, "dcgan-{run.config.seed}-it{run.iteration}.pt",
+                     lambda run, path: save_checkpoint(path, run.config, run.trainer.state()),
+                     "Checkpoint saved: weights and config, iteration {run.iteration}.")
 
 
 def on_export_png(session: MnistSession):
-    problem = _no_model(session)
-    if problem:
-        return gr.skip(), problem
-    with session.lock:
-        run = session.run
-        image = tile(to_uint8(run.trainer.grid_images()), columns=8)
-        path = _session_file(session, f"dcgan-samples-it{run.iteration}.png")
-        path.write_bytes(png_bytes(enlarge(image, 2)))
-    return str(path), f"Sample grid exported (iteration {run.iteration})."
+    def write(run, path):
+        path.write_bytes(png_bytes(enlarge(tile(to_uint8(run.trainer.grid_images()), columns=8), 2)))
+    return _download(session, "dcgan-samples-it{run.iteration}.png", write,
+                     "Sample grid exported (iteration {run.iteration}).")
 
 
 def on_load(session: MnistSession, file):
@@ -382,7 +380,7 @@ def build_tab(demo: gr.Blocks) -> None:
                 with gr.Row():
                     latent_seed = gr.Number(1, label="seed of z", precision=0, minimum=0, elem_id="mnist-latent-seed")
                     randomise = gr.Button("randomise z", elem_id="mnist-randomise")
-                z0 = torch.randn(DEFAULTS.noise_dim, generator=torch.Generator().manual_seed(1))
+                z0 = seeded_noise(1, DEFAULTS.noise_dim, 1)[0]
                 sliders = [gr.Slider(-3, 3, value=round(float(z0[i].clamp(-3, 3)), 2), step=0.05, label=f"z[{i}]",
                                      elem_id=f"mnist-z{i}") for i in range(SLIDERS)]
             with gr.Column(scale=1):
