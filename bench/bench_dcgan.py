@@ -29,7 +29,7 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from explorer.config import ConfigError, DcganConfig, changes_from_pairs  # noqa: E402
-from explorer.dcgan import DcganDiscriminator, DcganGenerator, dcgan_init  # noqa: E402
+from explorer.dcgan import build_discriminator, build_generator, dcgan_init  # noqa: E402
 from explorer.dcgan_training import DcganTrainer, describe_device, resolve_device  # noqa: E402
 from explorer.mnist_data import load_embedded  # noqa: E402
 
@@ -40,9 +40,9 @@ class ReferenceLoop:
     def __init__(self, config: DcganConfig, digits, device: torch.device):
         torch.manual_seed(config.seed)
         self.device, self.nz, self.batch = device, config.noise_dim, config.batch_size
-        self.netG = DcganGenerator(config.noise_dim, config.g_width).to(device)
+        self.netG = build_generator(config).to(device)
         self.netG.apply(dcgan_init)
-        discriminator = DcganDiscriminator(config.d_width)
+        discriminator = build_discriminator(config.replace(minibatch_discrimination=False))
         discriminator.apply(dcgan_init)
         self.netD = nn.Sequential(discriminator, nn.Sigmoid()).to(device)
         self.criterion = nn.BCELoss()

@@ -85,13 +85,11 @@ def read_checkpoint(source: str | Path | bytes) -> tuple[DcganConfig, dict]:
 
 
 def _check_shapes(config: DcganConfig, state: dict, name: str) -> None:
-    from .dcgan import DcganDiscriminator, DcganGenerator
+    from .dcgan import build_discriminator, build_generator
 
     expected = {
-        "generator": DcganGenerator(config.noise_dim, config.g_width).state_dict(),
-        "discriminator": DcganDiscriminator(
-            config.d_width, config.minibatch_kernels if config.minibatch_discrimination else 0,
-            config.minibatch_kernel_dim, config.minibatch_group).state_dict(),
+        "generator": build_generator(config).state_dict(),
+        "discriminator": build_discriminator(config).state_dict(),
     }
     if "generator_ema" in state:
         expected["generator_ema"] = expected["generator"]

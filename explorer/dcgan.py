@@ -7,16 +7,24 @@ output layer nor on D's input layer); no fully connected hidden layers; ReLU in 
 the output; LeakyReLU (slope 0.2) in D. Initialisation (section 4): weights from N(0, 0.02);
 BatchNorm scales from N(1, 0.02), as the reference code does.
 
-With widths g_width = ngf and d_width = ndf:
+With widths g_width = ngf and d_width = ndf, and the default depth 3 of both nets:
 
-    G: z (noise_dim x 1 x 1) -> convT 7x7      -> (2 ngf) x 7 x 7,  BN, ReLU
+    G: z (noise_dim x 1 x 1) -> convT 3x3      -> (4 ngf) x 3 x 3,  BN, ReLU
+                             -> convT 3x3 /2   -> (2 ngf) x 7 x 7,  BN, ReLU
                              -> convT 4x4 /2   -> ngf x 14 x 14,    BN, ReLU
                              -> convT 4x4 /2   -> 1 x 28 x 28,      tanh
     D: x (1 x 28 x 28)       -> conv 4x4 /2    -> ndf x 14 x 14,    LeakyReLU
                              -> conv 4x4 /2    -> (2 ndf) x 7 x 7,  BN, LeakyReLU
-                             -> flatten (2 ndf * 49) [-> minibatch discrimination] -> linear -> logit
+                             -> conv 3x3 /2    -> (4 ndf) x 4 x 4,  BN, LeakyReLU
+                             -> flatten (4 ndf * 16) [-> minibatch discrimination] -> linear -> logit
 
-D's last layer, a linear map of the 7x7 feature maps, is the 7x7 convolution of the reference
+Depth 2 drops the 3x3 layers: G maps z straight to the 7x7 maps with one 7x7 transposed
+convolution, and D's linear head reads the 7x7 maps. Each unit of a depth-2 D sees a 10x10 patch,
+so D judges strokes and can only add up its local verdicts linearly; the third convolution lets it
+judge a digit's whole shape. On the 5,000 embedded digits that took the Inception Score after 20
+epochs from 7.3 to 8.1 at the same cost per image (widths 48 instead of 64; README, tuning).
+
+D's last layer, a linear map of the last feature maps, is the final convolution of the reference
 code written as a matrix product, so that minibatch discrimination (Salimans et al. 2016,
 section 3.2) can join its features before it.
 """
@@ -26,15 +34,21 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .config import DcganConfig
 from .networks import MinibatchDiscrimination
 
 
 class DcganGenerator(nn.Module):
-    def __init__(self, noise_dim: int, width: int):
+    def __init__(self, noise_dim: int, width: int, depth: int = 3):
         super().__init__()
         self.noise_dim = noise_dim
+        stem = [nn.ConvTranspose2d(noise_dim, 2 * width, 7, 1, 0, bias=False)]
+        if depth == 3:
+            stem = [nn.ConvTranspose2d(noise_dim, 4 * width, 3, 1, 0, bias=False),
+                    nn.BatchNorm2d(4 * width), nn.ReLU(True),              # (4 ngf) x 3 x 3
+                    nn.ConvTranspose2d(4 * width, 2 * width, 3, 2, 0, bias=False)]
         self.net = nn.Sequential(
-            nn.ConvTranspose2d(noise_dim, 2 * width, 7, 1, 0, bias=False),
+            *stem,
             nn.BatchNorm2d(2 * width), nn.ReLU(True),                      # (2 ngf) x 7 x 7
             nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False),
             nn.BatchNorm2d(width), nn.ReLU(True),                          # ngf x 14 x 14
@@ -49,16 +63,22 @@ class DcganGenerator(nn.Module):
 
 class DcganDiscriminator(nn.Module):
     def __init__(self, width: int, minibatch_kernels: int = 0, minibatch_kernel_dim: int = 8,
-                 minibatch_group: int = 0):
+                 minibatch_group: int = 0, depth: int = 3):
         super().__init__()
         self.body = nn.Sequential(
             nn.Conv2d(1, width, 4, 2, 1, bias=False),
             nn.LeakyReLU(0.2, True),                                       # ndf x 14 x 14
             nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False),
             nn.BatchNorm2d(2 * width), nn.LeakyReLU(0.2, True),            # (2 ndf) x 7 x 7
-            nn.Flatten(),                                                  # 2 ndf * 49
         )
         features = 2 * width * 49
+        if depth == 3:
+            self.body.extend([
+                nn.Conv2d(2 * width, 4 * width, 3, 2, 1, bias=False),
+                nn.BatchNorm2d(4 * width), nn.LeakyReLU(0.2, True),        # (4 ndf) x 4 x 4
+            ])
+            features = 4 * width * 16
+        self.body.append(nn.Flatten())
         self.minibatch = (MinibatchDiscrimination(features, minibatch_kernels, minibatch_kernel_dim,
                                                   minibatch_group) if minibatch_kernels else None)
         self.head = nn.Linear(features + minibatch_kernels, 1)
@@ -82,3 +102,14 @@ def dcgan_init(module: nn.Module) -> None:
     elif isinstance(module, nn.BatchNorm2d):
         nn.init.normal_(module.weight, 1.0, 0.02)
         nn.init.zeros_(module.bias)
+
+
+def build_generator(config: DcganConfig) -> DcganGenerator:
+    """G as a DcganConfig describes it (untrained, uninitialised)."""
+    return DcganGenerator(config.noise_dim, config.g_width, config.g_depth)
+
+
+def build_discriminator(config: DcganConfig) -> DcganDiscriminator:
+    """D as a DcganConfig describes it (untrained, uninitialised)."""
+    return DcganDiscriminator(config.d_width, config.minibatch_kernels if config.minibatch_discrimination else 0,
+                              config.minibatch_kernel_dim, config.minibatch_group, config.d_depth)

@@ -1,8 +1,9 @@
 """Training a DCGAN on MNIST: one trainer for the app, the CLI, the benchmarks and torchrun.
 
-`DcganTrainer.step()` does one iteration of Algorithm 1 of Goodfellow et al. (2014) with k = 1,
-as the DCGAN reference code does: a D update on a real batch and a fake batch (each through D
-on its own, so that batch normalisation sees one kind of image at a time), then a G update.
+`DcganTrainer.step()` does one iteration of Algorithm 1 of Goodfellow et al. (2014) with
+k = k_d_steps (1 by default, as in the DCGAN reference code): k D updates, each on a real batch
+and a fake batch (each through D on its own, so that batch normalisation sees one kind of image
+at a time), then a G update.
 It returns plain numbers; the trainer knows nothing of Gradio or plots.
 
 Device: CUDA when present (``device='auto'``), with autocast and channels-last tensors there;
@@ -25,7 +26,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 from .augment import translate
 from .config import ConfigError, DcganConfig
-from .dcgan import DcganDiscriminator, DcganGenerator, dcgan_init
+from .dcgan import build_discriminator, build_generator, dcgan_init
 from .latent import seeded_noise
 from .mnist_data import Digits
 from .objectives import objective, r1_penalty
@@ -65,9 +66,9 @@ class DcganTrainer:
                  device: torch.device | None = None):
         self.config, self.rank, self.world_size = config, rank, world_size
         self.device = device or resolve_device(config.device)
-        if len(digits) < config.batch_size * world_size:
-            raise ConfigError(f"batch_size {config.batch_size} x {world_size} process(es) is more than "
-                              f"the {len(digits):,} digits to train on")
+        if len(digits) < config.batch_size * config.k_d_steps * world_size:
+            raise ConfigError(f"batch_size {config.batch_size} x k_d_steps {config.k_d_steps} x {world_size} "
+                              f"process(es) is more than the {len(digits):,} digits to train on")
         self.digits = digits
         cuda = self.device.type == "cuda"
         if cuda:
@@ -83,10 +84,8 @@ class DcganTrainer:
             memory_format=self.memory_format)
 
         torch.manual_seed(config.seed)   # identical initial weights in every process
-        self.generator = DcganGenerator(config.noise_dim, config.g_width)
-        self.discriminator = DcganDiscriminator(
-            config.d_width, config.minibatch_kernels if config.minibatch_discrimination else 0,
-            config.minibatch_kernel_dim, config.minibatch_group)
+        self.generator = build_generator(config)
+        self.discriminator = build_discriminator(config)
         self.generator.apply(dcgan_init)
         self.discriminator.apply(dcgan_init)
         self.generator.to(self.device, memory_format=self.memory_format)
@@ -113,7 +112,8 @@ class DcganTrainer:
         self.eval_noise = torch.randn(config.live_eval_samples, config.noise_dim, generator=eval_rng)
 
         self.iteration = 0
-        self.images_seen = 0        # by this process
+        self._d_updates = 0
+        self.images_seen = 0        # real images D has seen, in this process
         self.train_seconds = 0.0
         self._order = torch.empty(0, dtype=torch.long)
         self._cursor = 0
@@ -122,7 +122,8 @@ class DcganTrainer:
     # ------------------------------------------------------------------ bookkeeping
     @property
     def iterations_per_epoch(self) -> int:
-        return len(self.digits) // (self.config.batch_size * self.world_size)
+        """An iteration takes k_d_steps real batches in every process."""
+        return len(self.digits) // (self.config.batch_size * self.world_size * self.config.k_d_steps)
 
     @property
     def total_iterations(self) -> int:
@@ -139,7 +140,7 @@ class DcganTrainer:
     def _next_batch(self) -> torch.Tensor:
         """This process's next batch: a shard of the epoch's permutation (the same permutation in
         every process, from the seed and the epoch), without replacement within an epoch."""
-        per_rank = self.iterations_per_epoch * self.config.batch_size
+        per_rank = self.iterations_per_epoch * self.config.batch_size * self.config.k_d_steps
         if self._cursor + self.config.batch_size > len(self._order) or self._epoch_index < 0:
             self._epoch_index += 1
             perm = torch.randperm(len(self.digits),
@@ -159,32 +160,14 @@ class DcganTrainer:
 
     # ------------------------------------------------------------------ training
     def step(self) -> StepResult:
-        """One D update (real batch, then a fake batch) and one G update (fresh noise)."""
+        """k D updates (each on a real batch, then a fake batch) and one G update on the last
+        D update's fakes."""
         start = time.perf_counter()
         self.generator.train()
         self.discriminator.train()
-        batch = self.config.batch_size
-        real = self._next_batch()
         self._set_learning_rates()
-
-        # D: maximise log D(x) + log(1 - D(G(z))) (or the chosen objective's D loss)
-        self.d_optimizer.zero_grad(set_to_none=True)
-        regularise = self.config.r1_gamma > 0 and self.iteration % self.config.r1_every == 0
-        if self.discriminator.minibatch is not None:
-            # cdist has no second derivative: the R1 update uses the broadcast form (networks.py)
-            self.discriminator.minibatch.twice_differentiable = regularise
-        with self._autocast():
-            fake = self.g_train(self._noise(batch)).contiguous(memory_format=self.memory_format)
-            real_seen = self._augment(real).requires_grad_(regularise)
-            real_logits = self.d_train(real_seen)
-            fake_logits = self.d_train(self._augment(fake.detach()))
-            d_loss = self.objective.d_loss(real_logits.float(), fake_logits.float())
-        total = d_loss
-        if regularise:
-            penalty = r1_penalty(real_logits.float(), real_seen)
-            total = d_loss + 0.5 * self.config.r1_gamma * self.config.r1_every * penalty
-        self.scaler.scale(total).backward()
-        self.scaler.step(self.d_optimizer)
+        for _ in range(self.config.k_d_steps):
+            fake, d_loss, real_logits, fake_logits = self._discriminator_update()
 
         # G: the objective's G loss on D's judgement of the same fakes, after D's update
         self.g_optimizer.zero_grad(set_to_none=True)
@@ -205,7 +188,6 @@ class DcganTrainer:
         self._sync_buffers()
         self._update_ema()
         self.iteration += 1
-        self.images_seen += batch
         result = StepResult(
             d_loss=d_loss.item(), g_loss=g_loss.item(),
             d_real=torch.sigmoid(real_logits.detach().float()).mean().item(),
@@ -216,6 +198,33 @@ class DcganTrainer:
             raise FloatingPointError(f"training diverged at iteration {self.iteration}: "
                                      f"D loss {result.d_loss}, G loss {result.g_loss}")
         return result
+
+    def _discriminator_update(self):
+        """D: maximise log D(x) + log(1 - D(G(z))) (or the chosen objective's D loss) on the next
+        real batch and a fresh fake batch, with the lazy R1 penalty on every r1_every-th update.
+        Returns the fakes (still attached to G's graph), D's loss and its logits."""
+        batch = self.config.batch_size
+        real = self._next_batch()
+        self.d_optimizer.zero_grad(set_to_none=True)
+        regularise = self.config.r1_gamma > 0 and self._d_updates % self.config.r1_every == 0
+        self._d_updates += 1
+        if self.discriminator.minibatch is not None:
+            # cdist has no second derivative: the R1 update uses the broadcast form (networks.py)
+            self.discriminator.minibatch.twice_differentiable = regularise
+        with self._autocast():
+            fake = self.g_train(self._noise(batch)).contiguous(memory_format=self.memory_format)
+            real_seen = self._augment(real).requires_grad_(regularise)
+            real_logits = self.d_train(real_seen)
+            fake_logits = self.d_train(self._augment(fake.detach()))
+            d_loss = self.objective.d_loss(real_logits.float(), fake_logits.float())
+        total = d_loss
+        if regularise:
+            penalty = r1_penalty(real_logits.float(), real_seen)
+            total = d_loss + 0.5 * self.config.r1_gamma * self.config.r1_every * penalty
+        self.scaler.scale(total).backward()
+        self.scaler.step(self.d_optimizer)
+        self.images_seen += batch
+        return fake, d_loss, real_logits, fake_logits
 
     def _augment(self, images: torch.Tensor) -> torch.Tensor:
         return translate(images, self.config.augment_shift, self.rng) if self.config.augment_shift else images

@@ -9,16 +9,14 @@ import torch
 
 from explorer.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
 from explorer.config import DcganConfig
-from explorer.dcgan import DcganDiscriminator, DcganGenerator
+from explorer.dcgan import build_discriminator, build_generator
 
 SMALL = DcganConfig(g_width=8, d_width=8, noise_dim=16, epochs=1)
 
 
 def _state(config=SMALL):
     torch.manual_seed(0)
-    g = DcganGenerator(config.noise_dim, config.g_width)
-    d = DcganDiscriminator(config.d_width, config.minibatch_kernels if config.minibatch_discrimination else 0,
-                           config.minibatch_kernel_dim, config.minibatch_group)
+    g, d = build_generator(config), build_discriminator(config)
     return {"generator": g.state_dict(), "discriminator": d.state_dict(), "iteration": 12}
 
 

@@ -14,7 +14,7 @@ import torch.multiprocessing as mp
 
 from explorer.checkpoint import read_checkpoint
 from explorer.config import ConfigError, DcganConfig
-from explorer.dcgan import DcganDiscriminator, DcganGenerator, dcgan_init
+from explorer.dcgan import DcganDiscriminator, build_discriminator, build_generator, dcgan_init
 from explorer.dcgan_training import DcganTrainer
 from explorer.mnist_data import load_embedded
 from explorer.mnist_run import MnistRun
@@ -24,8 +24,10 @@ TINY = DcganConfig(g_width=8, d_width=8, noise_dim=16, batch_size=32, epochs=1, 
                    eval_samples=500, grid_samples=16)
 
 
-def test_networks_have_the_dcgan_shapes_and_initialisation():
-    g, d = DcganGenerator(100, 64), DcganDiscriminator(64)
+@pytest.mark.parametrize("depth", [2, 3])
+def test_networks_have_the_dcgan_shapes_and_initialisation(depth):
+    config = DcganConfig(g_depth=depth, d_depth=depth)
+    g, d = build_generator(config), build_discriminator(config)
     g.apply(dcgan_init)
     d.apply(dcgan_init)
     images = g(torch.randn(5, 100))
@@ -35,11 +37,29 @@ def test_networks_have_the_dcgan_shapes_and_initialisation():
     assert abs(conv.std().item() - 0.02) < 0.002 and abs(conv.mean().item()) < 0.002
     batchnorm = g.net[1].weight
     assert abs(batchnorm.mean().item() - 1.0) < 0.01
-    # Radford et al.: no batch norm on D's input layer nor on G's output layer
+    # Radford et al.: no batch norm on D's input layer nor on G's output layer; BN after every
+    # other layer; no pooling, no fully connected hidden layer
     assert not isinstance(d.body[1], torch.nn.BatchNorm2d)
     assert isinstance(g.net[-1], torch.nn.Tanh) and isinstance(g.net[-2], torch.nn.ConvTranspose2d)
-    with_mbd = DcganDiscriminator(16, minibatch_kernels=8, minibatch_kernel_dim=4)
-    assert with_mbd(torch.randn(6, 1, 28, 28)).shape == (6,) and with_mbd.head.in_features == 32 * 49 + 8
+    layers = [m for m in d.body if isinstance(m, torch.nn.Conv2d)]
+    norms = [m for m in d.body if isinstance(m, torch.nn.BatchNorm2d)]
+    assert len(layers) == depth and len(norms) == depth - 1
+    assert len([m for m in g.net if isinstance(m, torch.nn.ConvTranspose2d)]) == depth + 1
+    assert not any(isinstance(m, (torch.nn.MaxPool2d, torch.nn.AvgPool2d, torch.nn.Linear)) for m in g.net)
+    maps = {2: 49, 3: 16}[depth] * {2: 2, 3: 4}[depth] * config.d_width
+    assert d.head.in_features == maps
+    with_mbd = DcganDiscriminator(16, minibatch_kernels=8, minibatch_kernel_dim=4, depth=depth)
+    assert with_mbd(torch.randn(6, 1, 28, 28)).shape == (6,) and with_mbd.head.in_features == maps // config.d_width * 16 + 8
+
+
+def test_k_discriminator_steps_take_k_batches_per_iteration():
+    digits = load_embedded()
+    trainer = DcganTrainer(TINY.replace(k_d_steps=2), digits)
+    assert trainer.iterations_per_epoch == len(digits) // (2 * TINY.batch_size)
+    trainer.step()
+    assert trainer.iteration == 1 and trainer.images_seen == 2 * TINY.batch_size
+    with pytest.raises(ConfigError, match="k_d_steps 3"):
+        DcganTrainer(TINY.replace(batch_size=2000, k_d_steps=3), digits)
 
 
 def test_a_seeded_run_is_reproducible_and_config_errors_are_clear():
@@ -58,7 +78,7 @@ def test_a_seeded_run_is_reproducible_and_config_errors_are_clear():
 
 @pytest.mark.slow
 def test_a_short_run_learns_digits_its_score_rises():
-    """Default networks and recipe, 234 iterations of batch 64 (3 epochs of the embedded digits),
+    """Default networks and recipe, 468 iterations of batch 32 (3 epochs of the embedded digits),
     at a constant learning rate (the default decays it to 0 over the run's epochs)."""
     torch.set_num_threads(2)
     config = DcganConfig(epochs=3, seed=0, live_eval_samples=1000, lr_final_fraction=1.0)
@@ -66,7 +86,7 @@ def test_a_short_run_learns_digits_its_score_rises():
     before = run.measure()
     run.train(run.budget)
     after = run.measure()
-    assert run.iteration == run.budget == 3 * (5000 // 64)
+    assert run.iteration == run.budget == 3 * (5000 // config.batch_size)
     assert before["inception_score"] < 2.0
     assert after["inception_score"] > before["inception_score"] + 2.0
     assert after["frechet_distance"] < 0.5 * before["frechet_distance"]
