@@ -112,7 +112,6 @@ class DcganTrainer:
         self.eval_noise = torch.randn(config.live_eval_samples, config.noise_dim, generator=eval_rng)
 
         self.iteration = 0
-        self._d_updates = 0
         self.images_seen = 0        # real images D has seen, in this process
         self.train_seconds = 0.0
         self._order = torch.empty(0, dtype=torch.long)
@@ -166,8 +165,10 @@ class DcganTrainer:
         self.generator.train()
         self.discriminator.train()
         self._set_learning_rates()
-        for _ in range(self.config.k_d_steps):
-            fake, d_loss, real_logits, fake_logits = self._discriminator_update()
+        k = self.config.k_d_steps
+        for index in range(k):
+            fake, d_loss, real_logits, fake_logits = self._discriminator_update(
+                self.iteration * k + index, keep_graph=index == k - 1)
 
         # G: the objective's G loss on D's judgement of the same fakes, after D's update
         self.g_optimizer.zero_grad(set_to_none=True)
@@ -199,20 +200,21 @@ class DcganTrainer:
                                      f"D loss {result.d_loss}, G loss {result.g_loss}")
         return result
 
-    def _discriminator_update(self):
-        """D: maximise log D(x) + log(1 - D(G(z))) (or the chosen objective's D loss) on the next
-        real batch and a fresh fake batch, with the lazy R1 penalty on every r1_every-th update.
-        Returns the fakes (still attached to G's graph), D's loss and its logits."""
+    def _discriminator_update(self, update: int, keep_graph: bool):
+        """D update number `update`: maximise log D(x) + log(1 - D(G(z))) (or the chosen
+        objective's D loss) on the next real batch and a fresh fake batch, with the lazy R1
+        penalty on every r1_every-th update. Returns the fakes (attached to G's graph when
+        `keep_graph`, for G's update), D's loss and its logits."""
         batch = self.config.batch_size
         real = self._next_batch()
         self.d_optimizer.zero_grad(set_to_none=True)
-        regularise = self.config.r1_gamma > 0 and self._d_updates % self.config.r1_every == 0
-        self._d_updates += 1
+        regularise = self.config.r1_gamma > 0 and update % self.config.r1_every == 0
         if self.discriminator.minibatch is not None:
             # cdist has no second derivative: the R1 update uses the broadcast form (networks.py)
             self.discriminator.minibatch.twice_differentiable = regularise
         with self._autocast():
-            fake = self.g_train(self._noise(batch)).contiguous(memory_format=self.memory_format)
+            with torch.set_grad_enabled(keep_graph):
+                fake = self.g_train(self._noise(batch)).contiguous(memory_format=self.memory_format)
             real_seen = self._augment(real).requires_grad_(regularise)
             real_logits = self.d_train(real_seen)
             fake_logits = self.d_train(self._augment(fake.detach()))

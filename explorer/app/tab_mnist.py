@@ -54,8 +54,8 @@ A **DCGAN** (Radford, Metz and Chintala 2016): the generator G turns a vector z 
 numbers into a 28x28 digit through four transposed convolutions (3x3, 7x7, 14x14, 28x28; batch
 normalisation, ReLU, tanh at the output); the discriminator D, three strided convolutions
 (14x14, 7x7, 4x4; LeakyReLU, batch normalisation), says how likely an image is to be a real
-MNIST digit. Its third layer lets it judge a digit's whole shape, not only its strokes. The grid (top left) shows G on the
-same 64 noise vectors throughout, so you see the same digits take shape.
+MNIST digit. Its third layer lets it judge a digit's whole shape, not only its strokes. The grid
+(top left) shows G on the same 64 noise vectors throughout, so you see the same digits take shape.
 
 ### Quality, measured
 Through a small classifier trained by this project on real digits (98.8 % on the MNIST test set):
