@@ -96,7 +96,7 @@ OBSERVER = """
   }).observe(target, {subtree: true, childList: true, characterData: true});
   new MutationObserver(() => {
     if (!window.__pausedShown && window.__pauseClicked
-        && document.querySelector(`#${tab}-status`).innerText.includes('paused')) {
+        && /paus(ing|ed)/.test(document.querySelector(`#${tab}-status`).innerText)) {
       window.__pausedShown = performance.now();
     }
   }).observe(document.querySelector(`#${tab}-status`), {subtree: true, childList: true, characterData: true});
@@ -211,7 +211,7 @@ def main() -> None:
     print(f"live in headless Chromium              : {live['redraws_per_s']:8.2f} figure updates/s")
     print(f"live training while drawing            : {live['live_its']:8.1f} iterations/s")
     print(f"Pause click -> training thread stopped : {live['pause_to_training_stopped_s']:8.2f} s")
-    print(f"Pause click in the page -> 'paused'    : {live['pause_to_paused_status_s']:8.2f} s")
+    print(f"Pause click in the page -> 'pausing'   : {live['pause_to_paused_status_s']:8.2f} s")
     print(f"Pause click in the page -> last redraw : {live['pause_to_last_redraw_s']:8.2f} s "
           f"({live['redraws_after_pause']} redraws after the click)")
     if args.side_by_side:

@@ -1,6 +1,8 @@
 """The 2-D tab's handlers called directly (no browser): remedies switched live, side by side,
 uploads good and bad, and bad settings answered with a message."""
 
+import time
+
 from explorer.app import tab_toy2d as tab
 from explorer.config import PRESETS_2D
 from explorer.toyrun import ToyRun, TwinRun
@@ -36,6 +38,23 @@ def test_a_remedy_switched_on_applies_to_the_running_model():
     assert "now: minibatch-discrimination" in out[STATUS]
     tab.on_step(session, PRESET, False, LAYERS, *_values())
     assert run.iteration == 2
+
+
+def test_pause_stops_where_the_final_frame_says_even_mid_frame():
+    session = tab.Session2D()
+    values = _values(steps=100_000)
+    tab.on_play(session, PRESET, False, LAYERS, *values)
+    time.sleep(0.5)
+    with session.lock:  # a frame being drawn holds the lock: the training thread waits for it
+        time.sleep(0.05)
+        out = tab.on_pause(session, LAYERS)  # answers at once, without the lock
+        assert "pausing…" in out[STATUS]
+        stopped = session.run.iteration
+    out = tab.on_tick(session, LAYERS)  # the final frame
+    assert f"iteration {stopped} /" in out[STATUS] and "paused" in out[STATUS]
+    assert out[-1].active is False  # the timer stops polling
+    session.halt()  # the thread has ended...
+    assert session.run.iteration == stopped  # ...without one more iteration once it got the lock
 
 
 def test_side_by_side_trains_plain_and_remedied_twins():

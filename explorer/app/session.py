@@ -84,7 +84,9 @@ class LiveSession:
                 self.orphaned = True
                 return
             with self.lock:
-                if run is not self.run:  # the run was replaced (Reset): this thread is done
+                # the run was replaced (Reset), or Pause came while this thread waited for the
+                # lock: done, without the one iteration a slice always trains
+                if run is not self.run or self.stop.is_set():
                     return
                 try:
                     run.advance_for(SLICE_SECONDS, until=until, stop=self.stop)

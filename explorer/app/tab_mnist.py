@@ -192,10 +192,10 @@ def on_play(session: MnistSession, data_choice, data_folder, *values):
 
 def on_tick(session: MnistSession):
     session.last_poll = time.monotonic()
-    if session.run is None or not session.playing:
-        finished = session.run is not None and session.run.finished
-        return _render(session, "finished" if finished else "paused")
-    with session.lock:
+    with session.lock:  # the lock first: see tab_toy2d.on_tick
+        if session.run is None or not session.playing:
+            finished = session.run is not None and session.run.finished
+            return _render(session, "finished" if finished else "paused")
         now = time.monotonic()
         slow = now - session.last_metrics >= SLOW_EVERY_SECONDS
         if slow:
@@ -206,7 +206,7 @@ def on_tick(session: MnistSession):
 def on_pause(session: MnistSession):
     session.halt(wait=False)
     skip = gr.skip()
-    return skip, skip, session.status("paused"), skip, skip, skip, gr.Timer(active=session.run is not None)
+    return skip, skip, session.status("pausing…"), skip, skip, skip, gr.Timer(active=session.run is not None)
 
 
 # ---------------------------------------------------------------------- the latent space

@@ -247,11 +247,11 @@ def on_play(session: LiveSession, preset_name, show_d_star, show_half, *values):
 def on_tick(session: LiveSession, show_d_star, show_half):
     """One frame for the page: the figure always, the slower plots every few seconds."""
     session.last_poll = time.monotonic()
-    if session.run is None or not session.playing:
-        # finished, failed or paused since the last frame: a full final frame (and the timer off)
-        finished = session.run is not None and session.run.finished
-        return _render_all(session, show_d_star, show_half, "finished" if finished else "")
-    with session.lock:
+    with session.lock:  # the lock first: see tab_toy2d.on_tick
+        if session.run is None or not session.playing:
+            # finished, failed or paused since the last frame: a full final frame (and the timer off)
+            finished = session.run is not None and session.run.finished
+            return _render_all(session, show_d_star, show_half, "finished" if finished else "")
         now = time.monotonic()
         slow_due = now - session.last_metrics >= METRICS_EVERY_SECONDS
         if slow_due:

@@ -253,11 +253,13 @@ def on_play(session: Session2D, preset_name, twin, layers, *values):
 
 def on_tick(session: Session2D, layers):
     session.last_poll = time.monotonic()
-    if session.run is None or not session.playing:
-        # finished, failed or paused since the last frame: a full final frame, the timer off
-        finished = session.run is not None and session.run.finished
-        return _render(session, layers, "finished" if finished else "paused")
+    # the lock first, then the question: a thread told to stop may still be in its last
+    # iteration, and a frame that waited for the lock meanwhile must show where training stopped
     with session.lock:
+        if session.run is None or not session.playing:
+            # finished, failed or paused since the last frame: a full final frame, the timer off
+            finished = session.run is not None and session.run.finished
+            return _render(session, layers, "finished" if finished else "paused")
         now = time.monotonic()
         slow = now - session.last_metrics >= SLOW_EVERY_SECONDS
         if slow:
@@ -277,7 +279,7 @@ def on_pause(session: Session2D, layers):
     session.halt(wait=False)
     skip = gr.skip()
     # no lock: a frame being drawn meanwhile must not delay the answer; the status only reads
-    return (skip, skip, skip, skip, _status(session, "paused"), skip, skip, skip,
+    return (skip, skip, skip, skip, _status(session, "pausing…"), skip, skip, skip,
             gr.Timer(active=session.run is not None))
 
 
