@@ -12,10 +12,13 @@ is still drawing. A thread whose page stopped polling (the tab was closed) ends 
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
 from typing import Any
+
+import torch
 
 # for bench/bench_live.py: when set, the wall-clock time at which each training thread ends is
 # appended to this file, so that a benchmark can tell when Pause really stopped training
@@ -30,8 +33,27 @@ HANDOFF_SECONDS = 0.002
 ORPHAN_SECONDS = 120.0
 
 
+def one_torch_thread(handler):
+    """`handler`, run with one torch intra-op thread in whichever thread calls it.
+
+    Gradio calls handlers from a pool of worker threads, and torch gives a thread the intra-op
+    thread count last set in any thread (the DCGAN's training thread sets one per core). A frame
+    drawn with two threads beside a training thread that uses both cores starts a second OpenMP
+    team, whose idle workers spin and take the cores from training: the DCGAN tab trained at 245
+    images/s instead of 342 with one frame a second (`bench/bench_app_dcgan.py`). Every tab's
+    handlers are wired through this."""
+    @functools.wraps(handler)
+    def with_one_thread(*args, **kwargs):
+        torch.set_num_threads(1)
+        return handler(*args, **kwargs)
+    return with_one_thread
+
+
 class LiveSession:
     """A plain class, not a dataclass: Gradio serialises dataclass State values as dicts."""
+
+    # torch intra-op threads of the training thread: toy networks are overhead-bound, one is fastest
+    training_threads = 1
 
     def __init__(self) -> None:
         self.run: Any = None  # the tab's run object (e.g. ToyRun), built on first use
@@ -70,6 +92,7 @@ class LiveSession:
         self.thread.start()
 
     def _train(self, run, until: int | None, on_error: type[Exception]) -> None:
+        torch.set_num_threads(self.training_threads)  # per thread: see one_torch_thread
         try:
             self._train_slices(run, until, on_error)
         finally:

@@ -29,7 +29,7 @@ from ..mnist_images import enlarge, png_bytes, tile
 from ..mnist_quality import to_uint8
 from ..mnist_run import MnistRun
 from .plotting import plot_value
-from .session import LiveSession
+from .session import LiveSession, one_torch_thread
 
 FRAME_SECONDS = 1.0   # a DCGAN changes slowly: one frame a second leaves the cores to training
 SLOW_EVERY_SECONDS = 2.0
@@ -86,12 +86,10 @@ class MnistSession(LiveSession):
         self.files = FILES_DIR / uuid.uuid4().hex   # this session's downloads
         self.note = ""
 
+    training_threads = TRAINING_THREADS
+
     def __deepcopy__(self, memo) -> "MnistSession":
         return MnistSession()
-
-    def _train(self, run, until, on_error) -> None:
-        torch.set_num_threads(TRAINING_THREADS)   # torch's thread count is per thread
-        super()._train(run, until, on_error)
 
 
 # ---------------------------------------------------------------------- building runs
@@ -406,16 +404,16 @@ def build_tab(demo: gr.Blocks) -> None:
     outputs = [grid, readout, status, losses, quality, classes, timer]
     common = [session, data_choice, data_folder]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
-    play.click(on_play, common + values, outputs, **quiet)
-    timer.tick(on_tick, [session], outputs, **quiet)
-    pause.click(on_pause, [session], outputs, **quiet)
-    reset.click(on_reset, common + values, outputs, **quiet)
+    play.click(one_torch_thread(on_play), common + values, outputs, **quiet)
+    timer.tick(one_torch_thread(on_tick), [session], outputs, **quiet)
+    pause.click(one_torch_thread(on_pause), [session], outputs, **quiet)
+    reset.click(one_torch_thread(on_reset), common + values, outputs, **quiet)
     latent_outputs = [sample, nearest, latent_note]
     for slider in sliders:
-        slider.release(on_latent, [session, latent_seed] + sliders, latent_outputs, **quiet)
-    latent_seed.submit(on_seed, [session, latent_seed], sliders + latent_outputs, **quiet)
-    randomise.click(on_randomise, [session], [latent_seed] + sliders + latent_outputs, **quiet)
-    interp.click(on_interpolate, [session, seed_a, seed_b, steps], [strip, strip_note], **quiet)
-    save.click(on_save, [session], [download, file_note], **quiet)
-    export.click(on_export_png, [session], [download, file_note], **quiet)
-    upload.upload(on_load, [session, upload], outputs + [file_note], **quiet)
+        slider.release(one_torch_thread(on_latent), [session, latent_seed] + sliders, latent_outputs, **quiet)
+    latent_seed.submit(one_torch_thread(on_seed), [session, latent_seed], sliders + latent_outputs, **quiet)
+    randomise.click(one_torch_thread(on_randomise), [session], [latent_seed] + sliders + latent_outputs, **quiet)
+    interp.click(one_torch_thread(on_interpolate), [session, seed_a, seed_b, steps], [strip, strip_note], **quiet)
+    save.click(one_torch_thread(on_save), [session], [download, file_note], **quiet)
+    export.click(one_torch_thread(on_export_png), [session], [download, file_note], **quiet)
+    upload.upload(one_torch_thread(on_load), [session, upload], outputs + [file_note], **quiet)

@@ -22,7 +22,7 @@ from ..toyrun import ToyRun
 from ..training import TrainingDiverged
 from .controls import network_size_controls
 from .plotting import plot_value
-from .session import LiveSession
+from .session import LiveSession, one_torch_thread
 
 # the page polls for a frame every FRAME_SECONDS (a gr.Timer: the browser asks for the next frame
 # only once it has drawn the last, so frames never queue up behind a slow browser)
@@ -369,15 +369,15 @@ def build_tab(demo: gr.Blocks) -> None:
     outputs = [figure, readout, status, timeline, metrics_plot, panels_plot, losses_plot, timer, share]
     common = [session, preset, show_d_star, show_half]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
-    play.click(on_play, common + control_list, outputs, **quiet)
-    timer.tick(on_tick, [session, show_d_star, show_half], outputs, **quiet)
-    pause.click(on_pause, [session, show_d_star, show_half], outputs, **quiet)
-    reset.click(on_reset, common + control_list, outputs, **quiet)
+    play.click(one_torch_thread(on_play), common + control_list, outputs, **quiet)
+    timer.tick(one_torch_thread(on_tick), [session, show_d_star, show_half], outputs, **quiet)
+    pause.click(one_torch_thread(on_pause), [session, show_d_star, show_half], outputs, **quiet)
+    reset.click(one_torch_thread(on_reset), common + control_list, outputs, **quiet)
     for button, kind in ((step_d, "d"), (step_g, "g"), (step_both, "both")):
-        button.click(_manual_step(kind), common + control_list, outputs, **quiet)
-    preset.input(on_preset, [session, preset, show_d_star, show_half], outputs + [preset_note] + control_list, **quiet)
-    view.input(on_view, [session, view, show_d_star, show_half], outputs, **quiet)
-    timeline.release(on_timeline, [session, timeline, show_d_star, show_half], outputs, **quiet)
+        button.click(one_torch_thread(_manual_step(kind)), common + control_list, outputs, **quiet)
+    preset.input(one_torch_thread(on_preset), [session, preset, show_d_star, show_half], outputs + [preset_note] + control_list, **quiet)
+    view.input(one_torch_thread(on_view), [session, view, show_d_star, show_half], outputs, **quiet)
+    timeline.release(one_torch_thread(on_timeline), [session, timeline, show_d_star, show_half], outputs, **quiet)
     for box in (show_d_star, show_half):
-        box.input(on_overlay, [session, show_d_star, show_half], [figure], **quiet)
-    demo.load(on_load, [session, show_d_star, show_half], outputs + [preset, preset_note] + control_list, **quiet)
+        box.input(one_torch_thread(on_overlay), [session, show_d_star, show_half], [figure], **quiet)
+    demo.load(one_torch_thread(on_load), [session, show_d_star, show_half], outputs + [preset, preset_note] + control_list, **quiet)

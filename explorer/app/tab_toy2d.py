@@ -23,7 +23,7 @@ from ..toyrun import ToyRun, TwinRun
 from ..training import TrainingDiverged
 from .controls import network_size_controls
 from .plotting import plot_value
-from .session import LiveSession
+from .session import LiveSession, one_torch_thread
 
 FRAME_SECONDS = 0.1
 SLOW_EVERY_SECONDS = 2.0
@@ -417,17 +417,17 @@ def build_tab(demo: gr.Blocks) -> None:
     outputs = [figure, twin_figure, readout, twin_readout, status, occupancy, occupancy_timeline, metrics_plot, timer]
     common = [session, preset, twin, layers]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
-    play.click(on_play, common + values, outputs, **quiet)
-    timer.tick(on_tick, [session, layers], outputs, **quiet)
-    pause.click(on_pause, [session, layers], outputs, **quiet)
-    step.click(on_step, common + values, outputs, **quiet)
-    reset.click(on_reset, common + values, outputs, **quiet)
-    twin.input(on_twin, common + values, outputs + [twin_column], **quiet)
-    preset.input(on_preset, [session, preset, twin, layers], outputs + [preset_note] + values, **quiet)
+    play.click(one_torch_thread(on_play), common + values, outputs, **quiet)
+    timer.tick(one_torch_thread(on_tick), [session, layers], outputs, **quiet)
+    pause.click(one_torch_thread(on_pause), [session, layers], outputs, **quiet)
+    step.click(one_torch_thread(on_step), common + values, outputs, **quiet)
+    reset.click(one_torch_thread(on_reset), common + values, outputs, **quiet)
+    twin.input(one_torch_thread(on_twin), common + values, outputs + [twin_column], **quiet)
+    preset.input(one_torch_thread(on_preset), [session, preset, twin, layers], outputs + [preset_note] + values, **quiet)
     for control in remedy_list:
-        control.input(on_remedy, common + values, outputs, **quiet)
-    layers.input(on_layers, [session, layers], [figure, twin_figure], **quiet)
-    upload.upload(on_upload, [session, upload, preset, twin, layers] + values, outputs + [settings["dataset"], data_note], **quiet)
-    use_drawing.click(on_drawing, [session, sketch, preset, twin, layers] + values, outputs + [settings["dataset"], data_note],
+        control.input(one_torch_thread(on_remedy), common + values, outputs, **quiet)
+    layers.input(one_torch_thread(on_layers), [session, layers], [figure, twin_figure], **quiet)
+    upload.upload(one_torch_thread(on_upload), [session, upload, preset, twin, layers] + values, outputs + [settings["dataset"], data_note], **quiet)
+    use_drawing.click(one_torch_thread(on_drawing), [session, sketch, preset, twin, layers] + values, outputs + [settings["dataset"], data_note],
                       **quiet)
-    demo.load(on_reset, common + values, outputs, **quiet)
+    demo.load(one_torch_thread(on_reset), common + values, outputs, **quiet)
