@@ -15,6 +15,16 @@ G_COLOUR = "#1a9850"      # green, as p_g
 REAL_COLOUR = "black"
 FD_COLOUR = "#d95f02"
 MARGIN = {"l": 45, "r": 45, "t": 35, "b": 35}
+# room under the x axis for its title and a legend of two rows
+LEGEND_MARGIN = {**MARGIN, "b": 100}
+
+
+def _legend_below(height: int) -> dict:
+    """A horizontal legend under the x axis's title. Plotly places a legend in fractions of the
+    plot area, so the fraction is worked out from pixels: 58 px below the axis, whatever the
+    figure's height (a fixed fraction put it over the axis title in a short figure)."""
+    plot_height = height - LEGEND_MARGIN["t"] - LEGEND_MARGIN["b"]
+    return {"orientation": "h", "x": 0, "y": -58 / plot_height, "yanchor": "top", "font": {"size": 10}}
 
 
 def _thin(values: Sequence[float], keep: int = 150) -> tuple[list, list]:
@@ -35,7 +45,7 @@ def _thin(values: Sequence[float], keep: int = 150) -> tuple[list, list]:
 
 
 def losses_figure(iterations: Sequence[int], d_loss: Sequence[float], g_loss: Sequence[float],
-                  d_real: Sequence[float], d_fake: Sequence[float], height: int = 260) -> dict:
+                  d_real: Sequence[float], d_fake: Sequence[float], height: int = 310) -> dict:
     """D's and G's losses (left axis) and the mean D(x) on real digits and D(G(z)) on fakes
     (right axis, probabilities), averaged over windows of iterations."""
     offset = iterations[0] - 1 if len(iterations) else 0
@@ -49,17 +59,17 @@ def losses_figure(iterations: Sequence[int], d_loss: Sequence[float], g_loss: Se
                      "yaxis": axis, "line": {"color": colour, "dash": dash, "width": 1.8}})
     layout = {
         "title": {"text": "losses and D's outputs", "x": 0.02, "font": {"size": 13}},
-        "height": height, "margin": MARGIN,
+        "height": height, "margin": LEGEND_MARGIN,
         "xaxis": {"title": {"text": "iteration"}},
         "yaxis": {"title": {"text": "loss"}, "rangemode": "tozero"},
         "yaxis2": {"title": {"text": "D output"}, "overlaying": "y", "side": "right", "range": [0, 1],
                    "showgrid": False},
-        "legend": {"orientation": "h", "y": -0.3, "font": {"size": 10}},
+        "legend": _legend_below(height),
     }
     return {"data": data, "layout": layout}
 
 
-def quality_figure(curve: Sequence[dict], height: int = 260, x_key: str = "seconds") -> dict:
+def quality_figure(curve: Sequence[dict], height: int = 310, x_key: str = "seconds") -> dict:
     """Inception Score (left, 1-10) and Frechet distance (right) of each evaluation, against
     wall-clock seconds (or another key of the curve's points, e.g. 'epoch')."""
     x = [p[x_key] for p in curve]
@@ -73,12 +83,12 @@ def quality_figure(curve: Sequence[dict], height: int = 260, x_key: str = "secon
     ]
     layout = {
         "title": {"text": "quality (classifier-based)", "x": 0.02, "font": {"size": 13}},
-        "height": height, "margin": MARGIN,
+        "height": height, "margin": LEGEND_MARGIN,
         "xaxis": {"title": {"text": "seconds" if x_key == "seconds" else x_key}},
         "yaxis": {"title": {"text": "IS"}, "range": [1, 10]},
         "yaxis2": {"title": {"text": "FD"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
                    "showgrid": False},
-        "legend": {"orientation": "h", "y": -0.3, "font": {"size": 10}},
+        "legend": _legend_below(height),
     }
     return {"data": data, "layout": layout}
 
@@ -95,12 +105,12 @@ def class_histogram_figure(histograms: Sequence[tuple[str, Sequence[int]]], heig
                      "y": np.round(share, 2).tolist(), "marker": {"color": colour}})
     layout = {
         "title": {"text": "which digits G draws (% of samples)", "x": 0.02, "font": {"size": 13}},
-        "height": height, "margin": MARGIN, "barmode": "group",
+        "height": height, "margin": LEGEND_MARGIN if len(histograms) > 1 else MARGIN, "barmode": "group",
         "xaxis": {"title": {"text": "digit (classifier's call)"}, "type": "category"},
         "yaxis": {"title": {"text": "%"}, "rangemode": "tozero"},
         "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 10, "y1": 10,
                     "line": {"color": "#999", "dash": "dash", "width": 1}}],
-        "legend": {"orientation": "h", "y": -0.3, "font": {"size": 10}},
+        "legend": _legend_below(height),
         "showlegend": len(histograms) > 1,
     }
     return {"data": data, "layout": layout}
