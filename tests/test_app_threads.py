@@ -1,7 +1,7 @@
 """Torch's intra-op thread count in the app's threads: every handler the page can call computes
 with one thread, and each training thread with the count its tab asks for, whatever another
 thread set last (a frame drawn with two threads beside a DCGAN training thread slowed training
-by a quarter; `bench/bench_app_dcgan.py` measures it)."""
+by a fifth to a quarter; `bench/bench_app_dcgan.py` measures it)."""
 
 import threading
 

@@ -39,9 +39,9 @@ def one_torch_thread(handler):
     Gradio calls handlers from a pool of worker threads, and torch gives a thread the intra-op
     thread count last set in any thread (the DCGAN's training thread sets one per core). A frame
     drawn with two threads beside a training thread that uses both cores starts a second OpenMP
-    team, whose idle workers spin and take the cores from training: the DCGAN tab trained at 245
-    images/s instead of 342 with one frame a second (`bench/bench_app_dcgan.py`). Every tab's
-    handlers are wired through this."""
+    team, whose idle workers spin and take the cores from training: with one frame a second the
+    DCGAN tab trained at 0.72-0.81 of its headless rate, and trains at 0.98-1.02 with this
+    (`bench/bench_app_dcgan.py`). Every tab's handlers are wired through this."""
     @functools.wraps(handler)
     def with_one_thread(*args, **kwargs):
         torch.set_num_threads(1)
