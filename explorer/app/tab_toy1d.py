@@ -375,9 +375,11 @@ def build_tab(demo: gr.Blocks) -> None:
     reset.click(one_torch_thread(on_reset), common + control_list, outputs, **quiet)
     for button, kind in ((step_d, "d"), (step_g, "g"), (step_both, "both")):
         button.click(one_torch_thread(_manual_step(kind)), common + control_list, outputs, **quiet)
-    preset.input(one_torch_thread(on_preset), [session, preset, show_d_star, show_half], outputs + [preset_note] + control_list, **quiet)
+    preset.input(one_torch_thread(on_preset), [session, preset, show_d_star, show_half],
+                 outputs + [preset_note] + control_list, **quiet)
     view.input(one_torch_thread(on_view), [session, view, show_d_star, show_half], outputs, **quiet)
     timeline.release(one_torch_thread(on_timeline), [session, timeline, show_d_star, show_half], outputs, **quiet)
     for box in (show_d_star, show_half):
         box.input(one_torch_thread(on_overlay), [session, show_d_star, show_half], [figure], **quiet)
-    demo.load(one_torch_thread(on_load), [session, show_d_star, show_half], outputs + [preset, preset_note] + control_list, **quiet)
+    demo.load(one_torch_thread(on_load), [session, show_d_star, show_half],
+              outputs + [preset, preset_note] + control_list, **quiet)

@@ -423,11 +423,13 @@ def build_tab(demo: gr.Blocks) -> None:
     step.click(one_torch_thread(on_step), common + values, outputs, **quiet)
     reset.click(one_torch_thread(on_reset), common + values, outputs, **quiet)
     twin.input(one_torch_thread(on_twin), common + values, outputs + [twin_column], **quiet)
-    preset.input(one_torch_thread(on_preset), [session, preset, twin, layers], outputs + [preset_note] + values, **quiet)
+    preset.input(one_torch_thread(on_preset), [session, preset, twin, layers],
+                 outputs + [preset_note] + values, **quiet)
     for control in remedy_list:
         control.input(one_torch_thread(on_remedy), common + values, outputs, **quiet)
     layers.input(one_torch_thread(on_layers), [session, layers], [figure, twin_figure], **quiet)
-    upload.upload(one_torch_thread(on_upload), [session, upload, preset, twin, layers] + values, outputs + [settings["dataset"], data_note], **quiet)
-    use_drawing.click(one_torch_thread(on_drawing), [session, sketch, preset, twin, layers] + values, outputs + [settings["dataset"], data_note],
+    data_outputs = outputs + [settings["dataset"], data_note]
+    upload.upload(one_torch_thread(on_upload), [session, upload, preset, twin, layers] + values, data_outputs, **quiet)
+    use_drawing.click(one_torch_thread(on_drawing), [session, sketch, preset, twin, layers] + values, data_outputs,
                       **quiet)
     demo.load(one_torch_thread(on_reset), common + values, outputs, **quiet)
