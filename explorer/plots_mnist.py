@@ -6,12 +6,14 @@ classes drawn) against time, and the class histogram of generated digits, the co
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import numpy as np
 
 D_COLOUR = "#2166ac"      # blue, as D(x) in the 1-D figure
 G_COLOUR = "#1a9850"      # green, as p_g
+PROGRESS_COLOUR = "#f97316"  # orange, as the Train button
 REAL_COLOUR = "black"
 FD_COLOUR = "#d95f02"
 MARGIN = {"l": 45, "r": 45, "t": 35, "b": 35}
@@ -116,19 +118,26 @@ def class_histogram_figure(histograms: Sequence[tuple[str, Sequence[int]]], heig
     return {"data": data, "layout": layout}
 
 
-def quality_readout(metrics: dict | None, progress: dict, device: str) -> str:
-    """One Markdown line: progress (epochs, images/s, time left), the device, and the scores."""
+def readout_html(metrics: dict | None, progress: dict, device: str) -> str:
+    """The progress bar (epochs done, an ARIA progressbar) over one line: epochs, iteration,
+    images per second, time left, the device, and the latest scores. HTML built from numbers
+    and the device's name only."""
     rate = progress["images_per_second"]
     left = progress["seconds_left"]
-    parts = [f"epoch **{progress['epoch']:.1f}/{progress['epochs']}**",
+    share = 100 * min(1.0, max(0.0, progress["epoch"] / max(1, progress["epochs"])))
+    parts = [f"epoch <b>{progress['epoch']:.1f}/{progress['epochs']}</b>",
              f"iteration {progress['iteration']}/{progress['iterations']}",
              f"{rate:.0f} images/s" if np.isfinite(rate) else "– images/s",
              f"{_duration(left)} left" if np.isfinite(left) else "time left: –",
-             f"device **{device}**"]
+             f"device <b>{html.escape(device)}</b>"]
     if metrics:
-        parts.append(f"IS **{metrics['inception_score']:.2f}** · FD {metrics['frechet_distance']:.1f} · "
-                     f"**{metrics['classes_covered']}/10** classes")
-    return " · ".join(parts)
+        parts.append(f"IS <b>{metrics['inception_score']:.2f}</b> · FD {metrics['frechet_distance']:.1f} · "
+                     f"<b>{metrics['classes_covered']}/10</b> classes")
+    bar = (f'<div role="progressbar" aria-label="epochs done" aria-valuemin="0" '
+           f'aria-valuemax="{progress["epochs"]}" aria-valuenow="{progress["epoch"]:.2f}" '
+           f'style="height:8px;border-radius:4px;background:#e5e7eb;overflow:hidden;margin:2px 0 6px">'
+           f'<div style="width:{share:.1f}%;height:100%;background:{PROGRESS_COLOUR}"></div></div>')
+    return f"{bar}<div>{' · '.join(parts)}</div>"
 
 
 def _duration(seconds: float) -> str:

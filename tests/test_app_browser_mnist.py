@@ -33,6 +33,11 @@ def test_train_then_a_latent_slider_changes_the_digit(browser, app):
             " return m && Number(m[1]) >= 25; }", timeout=120_000)
         readout = page.locator(READOUT).inner_text()
         assert "images/s" in readout and "device CPU" in readout and "left" in readout
+        bar = page.locator("#mnist-readout [role=progressbar]")
+        epochs_done = float(bar.get_attribute("aria-valuenow"))
+        assert 0 < epochs_done < float(bar.get_attribute("aria-valuemax"))
+        filled = bar.locator("div").bounding_box()["width"] / bar.bounding_box()["width"]
+        assert filled > 0  # drawn, not only announced
         page.click("#mnist-pause")
         page.wait_for_function("() => document.querySelector('#mnist-status').innerText.includes('paused')",
                                timeout=15_000)

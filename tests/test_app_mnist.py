@@ -36,7 +36,7 @@ def test_train_pause_and_the_frame_shows_progress_and_device():
     session = _trained()
     grid, readout, status, losses, quality, classes, _timer = tab_mnist._render(session, "paused")
     assert grid.shape == (3 * (8 * 30 + 2), 3 * (8 * 30 + 2))   # 8 x 8 digits, 2-pixel gaps, x3
-    assert "images/s" in readout and "device **CPU" in readout and "left" in readout
+    assert "images/s" in readout and "device <b>CPU" in readout and "left" in readout
     assert "IS" in readout   # the first quality point is measured as soon as training starts
     stopped = session.run.iteration
     time.sleep(0.5)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from explorer.plots_mnist import class_histogram_figure, losses_figure, quality_figure, quality_readout
+from explorer.plots_mnist import class_histogram_figure, losses_figure, quality_figure, readout_html
 
 
 def test_losses_are_averaged_over_windows_and_keep_their_iterations():
@@ -32,7 +32,8 @@ def test_quality_curve_and_readout():
     assert figure["data"][0]["y"] == [2.5, 5.0] and figure["data"][1]["y"] == [300.0, 100.0]
     progress = {"epoch": 2.5, "epochs": 45, "iteration": 195, "iterations": 3510,
                 "images_per_second": 400.0, "seconds_left": 125.0}
-    text = quality_readout(curve[-1], progress, "CPU (2 threads)")
-    assert "epoch **2.5/45**" in text and "400 images/s" in text and "2 min 05 s left" in text
-    assert "IS **5.00**" in text and "**10/10** classes" in text
-    assert "time left: –" in quality_readout(None, progress | {"seconds_left": math.nan}, "CPU")
+    text = readout_html(curve[-1], progress, "CPU (2 threads)")
+    assert "epoch <b>2.5/45</b>" in text and "400 images/s" in text and "2 min 05 s left" in text
+    assert "IS <b>5.00</b>" in text and "<b>10/10</b> classes" in text
+    assert 'aria-valuenow="2.50"' in text and "width:5.6%" in text  # the bar: 2.5 of 45 epochs
+    assert "time left: –" in readout_html(None, progress | {"seconds_left": math.nan}, "CPU")

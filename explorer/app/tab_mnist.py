@@ -141,7 +141,7 @@ def _readout(session: MnistSession) -> str:
     if run is None:
         return ""
     latest = run.history.quality[-1] if run.history.quality else None
-    return plots_mnist.quality_readout(latest, run.progress(),
+    return plots_mnist.readout_html(latest, run.progress(),
                                        describe_device(run.trainer.device, threads=TRAINING_THREADS))
 
 
@@ -347,7 +347,7 @@ def build_tab(demo: gr.Blocks) -> None:
                 play = gr.Button("▶ Train", variant="primary", elem_id="mnist-play", min_width=80)
                 pause = gr.Button("❚❚ Pause", elem_id="mnist-pause", min_width=80)
                 reset = gr.Button("↺ Reset", variant="stop", elem_id="mnist-reset", min_width=80)
-            readout = gr.Markdown(elem_id="mnist-readout")
+            readout = gr.HTML(elem_id="mnist-readout")
             status = gr.Markdown("Press ▶ Train.", elem_id="mnist-status")
             with gr.Row():
                 losses = gr.Plot(show_label=False, elem_id="mnist-losses")
