@@ -251,7 +251,7 @@ def on_tick(session: LiveSession, show_d_star, show_half):
         if session.run is None or not session.playing:
             # finished, failed or paused since the last frame: a full final frame (and the timer off)
             finished = session.run is not None and session.run.finished
-            return _render_all(session, show_d_star, show_half, "finished" if finished else "")
+            return _render_all(session, show_d_star, show_half, "finished" if finished else "paused")
         now = time.monotonic()
         slow_due = now - session.last_metrics >= METRICS_EVERY_SECONDS
         if slow_due:
