@@ -81,12 +81,12 @@ keeps to the sphere where p_z puts its mass.
 
 
 class MnistSession(LiveSession):
+    training_threads = TRAINING_THREADS
+
     def __init__(self) -> None:
         super().__init__()
         self.files = FILES_DIR / uuid.uuid4().hex   # this session's downloads
         self.note = ""
-
-    training_threads = TRAINING_THREADS
 
     def __deepcopy__(self, memo) -> "MnistSession":
         return MnistSession()
@@ -142,7 +142,7 @@ def _readout(session: MnistSession) -> str:
         return ""
     latest = run.history.quality[-1] if run.history.quality else None
     return plots_mnist.readout_html(latest, run.progress(),
-                                       describe_device(run.trainer.device, threads=TRAINING_THREADS))
+                                    describe_device(run.trainer.device, threads=TRAINING_THREADS))
 
 
 def _render(session: MnistSession, note: str = "", *, slow: bool = True, full: bool = True):
