@@ -66,7 +66,7 @@ class DcganTrainer:
                  device: torch.device | None = None):
         self.config, self.rank, self.world_size = config, rank, world_size
         self.device = device or resolve_device(config.device)
-        if len(digits) < config.batch_size * config.k_d_steps * world_size:
+        if len(digits) < self.images_per_iteration * world_size:
             raise ConfigError(f"batch_size {config.batch_size} x k_d_steps {config.k_d_steps} x {world_size} "
                               f"process(es) is more than the {len(digits):,} digits to train on")
         self.digits = digits
@@ -120,9 +120,13 @@ class DcganTrainer:
 
     # ------------------------------------------------------------------ bookkeeping
     @property
+    def images_per_iteration(self) -> int:
+        """Real images one iteration takes in each process: a batch for each of its k D updates."""
+        return self.config.batch_size * self.config.k_d_steps
+
+    @property
     def iterations_per_epoch(self) -> int:
-        """An iteration takes k_d_steps real batches in every process."""
-        return len(self.digits) // (self.config.batch_size * self.world_size * self.config.k_d_steps)
+        return len(self.digits) // (self.images_per_iteration * self.world_size)
 
     @property
     def total_iterations(self) -> int:
@@ -139,7 +143,7 @@ class DcganTrainer:
     def _next_batch(self) -> torch.Tensor:
         """This process's next batch: a shard of the epoch's permutation (the same permutation in
         every process, from the seed and the epoch), without replacement within an epoch."""
-        per_rank = self.iterations_per_epoch * self.config.batch_size * self.config.k_d_steps
+        per_rank = self.iterations_per_epoch * self.images_per_iteration
         if self._cursor + self.config.batch_size > len(self._order) or self._epoch_index < 0:
             self._epoch_index += 1
             perm = torch.randperm(len(self.digits),

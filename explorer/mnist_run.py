@@ -113,7 +113,7 @@ class MnistRun:
         """Epochs done, images per second (all processes), and the training time left."""
         t = self.trainer
         rate = images_per_second(t) * t.world_size
-        left = (t.total_iterations - t.iteration) * t.config.batch_size * t.config.k_d_steps * t.world_size
+        left = (t.total_iterations - t.iteration) * t.images_per_iteration * t.world_size
         return {
             "epoch": t.epoch, "epochs": t.config.epochs, "iteration": t.iteration,
             "iterations": t.total_iterations, "images_per_second": rate,
