@@ -33,9 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from explorer.app import tab_mnist  # noqa: E402
 from explorer.app.session import one_torch_thread  # noqa: E402
-from explorer.config import DcganConfig  # noqa: E402
-from explorer.mnist_data import load_embedded  # noqa: E402
-from explorer.mnist_run import MnistRun  # noqa: E402
+from explorer.core.errors import TrainingDiverged  # noqa: E402
+from explorer.mnist.config import DcganConfig  # noqa: E402
+from explorer.mnist.data import load_embedded  # noqa: E402
+from explorer.mnist.run import MnistRun  # noqa: E402
 
 
 def _headless_block(run: MnistRun, seconds: float) -> float:
@@ -61,7 +62,7 @@ def _app_block(session: tab_mnist.MnistSession, seconds: float, frame_handler) -
     run = session.run
     with ThreadPoolExecutor(max_workers=4) as workers:  # fresh worker threads, as a new server has
         start, first = time.perf_counter(), run.iteration
-        session.start(until=run.budget, on_error=FloatingPointError)
+        session.start(until=run.budget, on_error=TrainingDiverged)
         while time.perf_counter() - start < seconds:
             workers.submit(frame_handler, session).result()
             time.sleep(tab_mnist.FRAME_SECONDS)

@@ -28,10 +28,17 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explorer.config import ConfigError, DcganConfig, changes_from_pairs  # noqa: E402
-from explorer.dcgan import build_discriminator, build_generator, dcgan_init  # noqa: E402
-from explorer.dcgan_training import DcganTrainer, describe_device, resolve_device  # noqa: E402
-from explorer.mnist_data import load_embedded  # noqa: E402
+from explorer.core.config import changes_from_pairs  # noqa: E402
+from explorer.core.devices import describe_device, resolve_device  # noqa: E402
+from explorer.core.errors import ConfigError  # noqa: E402
+from explorer.mnist.config import DcganConfig  # noqa: E402
+from explorer.mnist.data import load_embedded  # noqa: E402
+from explorer.mnist.networks import (  # noqa: E402
+    build_dcgan_discriminator,
+    build_dcgan_generator,
+    dcgan_init,
+)
+from explorer.mnist.trainer import DcganTrainer  # noqa: E402
 
 
 class ReferenceLoop:
@@ -40,9 +47,9 @@ class ReferenceLoop:
     def __init__(self, config: DcganConfig, digits, device: torch.device):
         torch.manual_seed(config.seed)
         self.device, self.nz, self.batch = device, config.noise_dim, config.batch_size
-        self.netG = build_generator(config).to(device)
+        self.netG = build_dcgan_generator(config).to(device)
         self.netG.apply(dcgan_init)
-        discriminator = build_discriminator(config.replace(minibatch_discrimination=False))
+        discriminator = build_dcgan_discriminator(config.replace(minibatch_discrimination=False))
         discriminator.apply(dcgan_init)
         self.netD = nn.Sequential(discriminator, nn.Sigmoid()).to(device)
         self.criterion = nn.BCELoss()

@@ -32,11 +32,11 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from explorer import plots1d, plots2d  # noqa: E402
-from explorer.config import PRESETS_2D, preset_config  # noqa: E402
-from explorer.remedies import apply_remedies, parse_remedies  # noqa: E402
-from explorer.toyrun import ToyRun  # noqa: E402
-from explorer.training import ToyTrainer  # noqa: E402
+from explorer.toy import plots1d, plots2d  # noqa: E402
+from explorer.toy.presets import PRESETS_2D, preset_config  # noqa: E402
+from explorer.toy.remedies import apply_remedies, parse_remedies  # noqa: E402
+from explorer.toy.run import ToyRun  # noqa: E402
+from explorer.toy.trainer import ToyTrainer  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -65,7 +65,7 @@ def headless_rates(preset: str, remedies: list[str], seconds: float) -> dict[str
     timings = {"snapshot": [], "figure": [], "json": []}
     for _ in range(20):
         t0 = time.perf_counter()
-        snapshot = run.trainer.snapshot()
+        snapshot = run.snapshot()
         t1 = time.perf_counter()
         figure = draw(snapshot)
         t2 = time.perf_counter()
@@ -108,9 +108,9 @@ OBSERVER = """
 
 
 def live_rates(preset: str, remedies: list[str], side_by_side: bool, seconds: float) -> dict[str, float]:
-    from playwright.sync_api import sync_playwright
-
     import tempfile
+
+    from playwright.sync_api import sync_playwright
 
     port = _free_port()
     trace = Path(tempfile.mkdtemp()) / "training-trace.txt"
@@ -184,7 +184,7 @@ def live_rates(preset: str, remedies: list[str], side_by_side: bool, seconds: fl
 
 
 def preset_title(name: str) -> str:
-    from explorer.config import PRESETS
+    from explorer.toy.presets import PRESETS
 
     return PRESETS[name].title
 

@@ -27,8 +27,8 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from explorer.config import preset_config  # noqa: E402
-from explorer.training import ToyTrainer  # noqa: E402
+from explorer.toy.presets import preset_config  # noqa: E402
+from explorer.toy.trainer import ToyTrainer  # noqa: E402
 
 
 def time_iteration(trainer: ToyTrainer, iterations: int, direct: bool = False) -> float:

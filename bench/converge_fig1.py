@@ -19,9 +19,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explorer.config import preset_config  # noqa: E402
-from explorer.metrics import EQUILIBRIUM_D_DEVIATION, EQUILIBRIUM_JS, is_equilibrium  # noqa: E402
-from explorer.toyrun import ToyRun  # noqa: E402
+from explorer.toy.metrics import EQUILIBRIUM_D_DEVIATION, EQUILIBRIUM_JS, is_equilibrium  # noqa: E402
+from explorer.toy.presets import preset_config  # noqa: E402
+from explorer.toy.run import ToyRun  # noqa: E402
 
 
 def main() -> int:

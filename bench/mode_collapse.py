@@ -4,7 +4,7 @@ For each preset (ring-collapse: 8 Gaussians on a circle of radius 1, std 0.01; g
 25 Gaussians on {-4, -2, 0, 2, 4}^2, std 0.05) and each remedy (by default the plain GAN,
 "none", and its twin with minibatch discrimination), every seed is trained from scratch for
 the preset's `steps` iterations on the CPU with one thread, then 2,500 samples drawn from fixed
-noise are scored by explorer.modes.mode_metrics:
+noise are scored by explorer.toy.modes.mode_metrics:
 
 - modes: modes with at least one high-quality sample (PacGAN's "Modes");
 - high quality: percentage of samples within 3 std of their nearest mode centre;
@@ -13,7 +13,7 @@ noise are scored by explorer.modes.mode_metrics:
 It prints a line per run as it goes, then a table in the layout of PacGAN's Table 1 (mean ±
 standard error over seeds), with the medians of modes and high-quality samples and the mean
 wall-clock seconds per run (training plus the one evaluation), and PacGAN's published PacGAN4
-row for reference. Remedy names come from explorer.remedies.REMEDIES and combine with commas
+row for reference. Remedy names come from explorer.toy.remedies.REMEDIES and combine with commas
 ("pack4", "minibatch-discrimination,least-squares"); "none" is the preset as it is.
 
 The figures in the presets' descriptions (explorer/config.py) were produced on 1 CPU thread by
@@ -72,7 +72,7 @@ def parse_seeds(text: str) -> list[int]:
 
 
 def remedy_config(base, remedy: str):
-    from explorer.remedies import apply_remedies, parse_remedies
+    from explorer.toy.remedies import apply_remedies, parse_remedies
 
     if remedy == "none":
         return base
@@ -81,8 +81,9 @@ def remedy_config(base, remedy: str):
 
 def run_one(config) -> dict:
     """Train one seed and score it; returns the raw figures."""
-    from explorer.modes import mode_metrics
-    from explorer.training import ToyTrainer, TrainingDiverged
+    from explorer.core.errors import TrainingDiverged
+    from explorer.toy.modes import mode_metrics
+    from explorer.toy.trainer import ToyTrainer
 
     start = time.perf_counter()
     trainer = ToyTrainer(config)
@@ -141,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from explorer.config import PRESETS_2D, changes_from_pairs
+    from explorer.core.config import changes_from_pairs
+    from explorer.toy.config import ToyConfig
+    from explorer.toy.presets import PRESETS_2D
 
     torch.set_num_threads(args.threads)
     presets = args.preset or list(PRESET_NAMES)
@@ -149,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     for remedy in remedies:  # fail early on a bad name
         remedy_config(PRESETS_2D[presets[0]].config, remedy)
     try:
-        overrides = changes_from_pairs(args.overrides)
+        overrides = changes_from_pairs(args.overrides, ToyConfig)
     except ValueError as err:  # ConfigError
         parser.error(str(err))
 

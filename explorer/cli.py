@@ -22,12 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import (
-    DATASETS_1D, DATASETS_2D, LOSSES, PRESETS_1D, PRESETS_2D, ConfigError, ToyConfig, changes_from_pairs,
-    preset_config,
-)
-from .data2d import DataError
-from .remedies import REMEDIES, apply_remedies, parse_remedies
+from .core.config import changes_from_pairs
+from .core.errors import ConfigError, TrainingDiverged
+from .toy.config import DATASETS_1D, DATASETS_2D, LOSSES, ToyConfig
+from .toy.data2d import DataError
+from .toy.presets import PRESETS_1D, PRESETS_2D, preset_config
+from .toy.remedies import REMEDIES, apply_remedies, parse_remedies
 
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
@@ -113,7 +113,7 @@ def config_from_args(args: argparse.Namespace) -> ToyConfig:
         config = base
     else:
         config = ToyConfig(dataset=args.dataset)
-    changes = changes_from_pairs(args.set)
+    changes = changes_from_pairs(args.set, ToyConfig)
     for key in ("steps", "seed", "loss"):
         if getattr(args, key) is not None:
             changes[key] = getattr(args, key)
@@ -130,10 +130,9 @@ def run_toy(args: argparse.Namespace) -> int:
     # imported here so that `--help` and input errors answer at once
     import torch
 
-    from .metrics import is_equilibrium
-    from .report import timeline_figure, write_figure_html
-    from .toyrun import ToyRun
-    from .training import TrainingDiverged
+    from .toy.metrics import is_equilibrium
+    from .toy.report import timeline_figure, write_figure_html
+    from .toy.run import ToyRun
 
     config = config_from_args(args)
     try:
@@ -198,7 +197,7 @@ def _progress_fields(traces: dict[str, list[float]]) -> dict[str, str]:
 
 
 def mnist_config_from_args(args: argparse.Namespace):
-    from .config import DcganConfig
+    from .mnist.config import DcganConfig
 
     config = DcganConfig()
     if args.config is not None:
@@ -224,10 +223,10 @@ def run_mnist(args: argparse.Namespace) -> int:
     import torch
     from tqdm import tqdm
 
-    from .dcgan_training import describe_device
-    from .distributed import barrier, init_from_env, shutdown
-    from .mnist_data import MnistDataError, load_digits
-    from .mnist_run import MnistRun
+    from .core.devices import describe_device
+    from .mnist.data import MnistDataError, load_digits
+    from .mnist.distributed import barrier, init_from_env, shutdown
+    from .mnist.run import MnistRun
 
     config = mnist_config_from_args(args)
     group = init_from_env(config.device)
@@ -270,7 +269,7 @@ def run_mnist(args: argparse.Namespace) -> int:
                     q = run.history.quality[-1]
                     fields.update(IS=f"{q['inception_score']:.2f}", classes=q["classes_covered"])
                 bar.set_postfix(fields, refresh=False)
-        except FloatingPointError as err:
+        except TrainingDiverged as err:
             bar.close()
             print(f"error: {err}", file=sys.stderr)
             return EXIT_DIVERGED

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ..config import ToyConfig
+from ..toy.config import ToyConfig
 
 
 def network_size_controls(defaults: ToyConfig) -> dict[str, gr.components.Component]:

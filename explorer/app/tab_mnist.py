@@ -1,6 +1,6 @@
 """The DCGAN tab: a DCGAN learns MNIST digits live; then walk its latent space.
 
-Wiring only: `MnistRun` trains and measures, `plots_mnist` draws curves, `latent` interpolates
+Wiring only: `MnistRun` trains and measures, `mnist.plots` draws curves, `latent` interpolates
 and finds nearest digits, `checkpoint` saves and loads. As in the toy tabs, training runs in
 the session's own thread and the page polls for frames with a gr.Timer; every handler turns bad
 input into a message on the page.
@@ -19,15 +19,17 @@ import gradio as gr
 import numpy as np
 import torch
 
-from .. import plots_mnist
-from ..checkpoint import CheckpointError, read_checkpoint, save_checkpoint
-from ..config import ConfigError, DcganConfig
-from ..dcgan_training import describe_device
-from ..latent import interpolate, nearest_real, seeded_noise
-from ..mnist_data import MnistDataError, load_digits, load_embedded
-from ..mnist_images import enlarge, png_bytes, tile
-from ..mnist_quality import to_uint8
-from ..mnist_run import MnistRun
+from ..core.checkpoint import CheckpointError
+from ..core.devices import describe_device
+from ..core.errors import ConfigError, TrainingDiverged
+from ..mnist import plots as plots_mnist
+from ..mnist.checkpoint import read_checkpoint, save_checkpoint
+from ..mnist.config import DcganConfig
+from ..mnist.data import MnistDataError, load_digits, load_embedded
+from ..mnist.images import enlarge, png_bytes, tile
+from ..mnist.latent import interpolate, nearest_real, seeded_noise
+from ..mnist.quality import to_uint8
+from ..mnist.run import MnistRun
 from .plotting import plot_value
 from .session import LiveSession, one_torch_thread
 
@@ -183,7 +185,7 @@ def on_play(session: MnistSession, data_choice, data_folder, *values):
         run = session.run
     if run.finished:
         return _render(session, "all epochs done: raise the epochs and press ↺ Reset to train again")
-    session.start(until=run.budget, on_error=FloatingPointError)
+    session.start(until=run.budget, on_error=TrainingDiverged)
     session.last_metrics = 0.0
     return _render(session, "training…")
 

@@ -12,14 +12,20 @@ import time
 
 import gradio as gr
 
-from .. import plots1d
-from ..config import (
-    ACTIVATIONS, DATASETS_1D, LOSSES, NOISE_DISTRIBUTIONS, NOISE_SAMPLING, OPTIMIZERS, PRESETS_1D, ConfigError,
-    ToyConfig, config_from_url, url_for_config,
+from ..core.errors import ConfigError, TrainingDiverged
+from ..toy import plots1d
+from ..toy.config import (
+    ACTIVATIONS,
+    DATASETS_1D,
+    LOSSES,
+    NOISE_DISTRIBUTIONS,
+    NOISE_SAMPLING,
+    OPTIMIZERS,
+    ToyConfig,
 )
-from ..panels import PANEL_TITLES
-from ..toyrun import ToyRun
-from ..training import TrainingDiverged
+from ..toy.panels import PANEL_TITLES
+from ..toy.presets import PRESETS_1D, config_from_url, url_for_config
+from ..toy.run import ToyRun
 from .controls import network_size_controls
 from .plotting import plot_value
 from .session import LiveSession, one_torch_thread

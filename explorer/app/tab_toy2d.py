@@ -15,12 +15,19 @@ from pathlib import Path
 
 import gradio as gr
 
-from .. import plots2d
-from ..config import DATASETS_2D, LOSSES, PRESETS_2D, ConfigError, ToyConfig
-from ..data2d import DataError, custom_dataset, parse_points_csv, points_from_drawing, points_to_csv
-from ..remedies import without_remedies
-from ..toyrun import ToyRun, TwinRun
-from ..training import TrainingDiverged
+from ..core.errors import ConfigError, TrainingDiverged
+from ..toy import plots2d
+from ..toy.config import DATASETS_2D, LOSSES, ToyConfig
+from ..toy.data2d import (
+    DataError,
+    custom_dataset,
+    parse_points_csv,
+    points_from_drawing,
+    points_to_csv,
+)
+from ..toy.presets import PRESETS_2D
+from ..toy.remedies import without_remedies
+from ..toy.run import ToyRun, TwinRun
 from .controls import network_size_controls
 from .plotting import plot_value
 from .session import LiveSession, one_torch_thread

@@ -1,0 +1,111 @@
+"""The configuration of a DCGAN run on MNIST: one frozen dataclass, validated, that round-trips
+to JSON and to a URL; every run directory and checkpoint stores it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.config import ConfigBase
+from ..core.devices import DEVICES
+from ..core.errors import ConfigError
+
+MNIST_SOURCES = ("embedded", "full")   # or the path of a folder of IDX files
+DCGAN_LOSSES = ("non-saturating", "minimax", "least-squares", "hinge")
+
+
+@dataclass(frozen=True)
+class DcganConfig(ConfigBase):
+    """Everything that defines a DCGAN run on MNIST (networks.py, trainer.py)."""
+
+    # 'embedded' (5,000 digits that ship with the project), 'full' (70,000, downloaded once and
+    # checked), or a folder of the standard IDX files
+    data: str = "embedded"
+    # 36 epochs of the embedded digits: ~8.5 minutes on a 2-core CPU (measured runs in README)
+    epochs: int = 36
+    # per process: under torchrun each of the N processes takes its own batch of this size.
+    # 32 rather than the paper's 128: on the embedded digits a smaller batch (more updates per
+    # epoch) scores higher at the same number of epochs, for ~7 % fewer images per second
+    batch_size: int = 32
+    noise_dim: int = 100
+    g_width: int = 48
+    d_width: int = 48
+    loss: str = "non-saturating"
+    # G's depth: 3 (z -> 3x3 -> 7x7 -> 14 -> 28) or 2 (z -> 7x7 -> 14 -> 28), dcgan.py
+    g_depth: int = 3
+    # D's strided convolutions: 3 (28 -> 14 -> 7 -> 4) or 2 (28 -> 14 -> 7)
+    d_depth: int = 3
+    # D updates per G update (k of Algorithm 1, Goodfellow et al. 2014)
+    k_d_steps: int = 1
+    # Adam with beta1 0.5 as in Radford et al. (2016, section 4), but 10x their lr of 2e-4,
+    # decayed linearly to 0: on a CPU budget of ~3,500 iterations 2e-4 is far too slow
+    # (tuning runs in the README)
+    g_lr: float = 2e-3
+    d_lr: float = 2e-3
+    adam_beta1: float = 0.5
+    adam_beta2: float = 0.999
+    # both learning rates decay linearly to lr_final_fraction * lr over the run's epochs
+    # (1.0 = constant)
+    lr_final_fraction: float = 0.0
+    # R1 penalty on D at real digits (Mescheder et al. 2018, eq. 9), weight gamma / 2, applied on
+    # every r1_every-th D update only and scaled by it (lazy, as in StyleGAN2); 0 = off
+    r1_gamma: float = 1.0
+    r1_every: int = 4
+    # DiffAugment (Zhao et al. 2020): every image D sees is shifted by up to this many pixels
+    # (0 = off), against D memorising a small training set
+    augment_shift: int = 0
+    # samples come from an exponential moving average of G's weights (Yazici et al. 2019),
+    # with this decay (0 = off: the trained G itself); the decay ramps up from 0 early in a run
+    g_ema_decay: float = 0.999
+    # minibatch discrimination (Salimans et al. 2016, sec. 3.2) on D's last features
+    minibatch_discrimination: bool = False
+    minibatch_kernels: int = 32
+    minibatch_kernel_dim: int = 8
+    minibatch_group: int = 0
+    seed: int = 0
+    device: str = "auto"
+    # on CUDA only: autocast (bfloat16 where supported, else float16 with loss scaling) and
+    # channels-last tensors for the convolutions
+    mixed_precision: bool = True
+    channels_last: bool = True
+    # evaluation: samples scored at the end of a run, and during it (app and CLI curve)
+    eval_samples: int = 10_000
+    live_eval_samples: int = 2000
+    grid_samples: int = 64
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.data, str) or not self.data:
+            raise ConfigError("data must be 'embedded', 'full' or a folder of MNIST IDX files")
+        self._check_int("epochs", 0, 100_000)
+        self._check_int("batch_size", 2, 65536)
+        self._check_int("noise_dim", 1, 1024)
+        self._check_int("g_width", 4, 1024)
+        self._check_int("d_width", 4, 1024)
+        self._check_choice("loss", DCGAN_LOSSES)
+        self._check_int("d_depth", 2, 3)
+        self._check_int("g_depth", 2, 3)
+        self._check_int("k_d_steps", 1, 10)
+        self._check_float("g_lr", 0.0, 1.0, open_low=True)
+        self._check_float("d_lr", 0.0, 1.0, open_low=True)
+        self._check_float("adam_beta1", 0.0, 1.0, open_high=True)
+        self._check_float("adam_beta2", 0.0, 1.0, open_high=True)
+        self._check_float("g_ema_decay", 0.0, 1.0, open_high=True)
+        self._check_float("lr_final_fraction", 0.0, 1.0)
+        self._check_int("augment_shift", 0, 8)
+        self._check_float("r1_gamma", 0.0, 1000.0)
+        self._check_int("r1_every", 1, 1000)
+        self._check_bool("minibatch_discrimination")
+        self._check_int("minibatch_kernels", 1, 512)
+        self._check_int("minibatch_kernel_dim", 1, 64)
+        self._check_int("minibatch_group", 0, 65536)
+        if self.minibatch_group == 1:
+            raise ConfigError("minibatch_group must be 0 (the whole batch) or at least 2; got 1")
+        self._check_int("seed", 0, 2**31 - 1)
+        self._check_choice("device", DEVICES)
+        self._check_bool("mixed_precision")
+        self._check_bool("channels_last")
+        self._check_int("eval_samples", 100, 1_000_000)
+        self._check_int("live_eval_samples", 100, 100_000)
+        self._check_int("grid_samples", 1, 400)
+
+    def remedies(self) -> tuple[str, ...]:
+        return ("minibatch-discrimination",) if self.minibatch_discrimination else ()

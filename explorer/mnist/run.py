@@ -1,0 +1,163 @@
+"""A DCGAN run on MNIST: the trainer, its quality meter and what it has measured so far.
+
+Shared by the CLI (`gan-explorer mnist`), the app's MNIST tab and the benchmarks. It holds no
+UI: its history is plain lists of numbers, its pictures plain uint8 arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..core.run import train_for
+from .checkpoint import save_checkpoint
+from .config import DcganConfig
+from .data import Digits, load_digits
+from .images import tile, write_png
+from .quality import QualityMeter, to_uint8
+from .trainer import DcganTrainer, images_per_second
+
+# the seed of the noise for the final 10,000 samples: apart from training and live evaluation
+FINAL_SAMPLES_SEED = 20_161_205
+
+
+@dataclass
+class MnistHistory:
+    """Per-iteration losses and D outputs, and the quality curve (one point per evaluation)."""
+
+    iteration: list[int] = field(default_factory=list)
+    d_loss: list[float] = field(default_factory=list)
+    g_loss: list[float] = field(default_factory=list)
+    d_real: list[float] = field(default_factory=list)
+    d_fake: list[float] = field(default_factory=list)
+    quality: list[dict] = field(default_factory=list)
+
+
+class MnistRun:
+    """A DCGAN run: `DcganTrainer`, the quality meter (on the main process, when `measure`) and
+    the history; it follows the run protocol of `core.run`, its budget the configured epochs."""
+
+    def __init__(self, config: DcganConfig, digits: Digits | None = None, rank: int = 0,
+                 world_size: int = 1, device: torch.device | None = None, measure: bool = True) -> None:
+        self.config = config
+        self.digits = digits if digits is not None else load_digits(config.data)
+        self.trainer = DcganTrainer(config, self.digits, rank, world_size, device)
+        self.meter = QualityMeter(self.digits.images) if measure else None
+        self.history = MnistHistory()
+        self.started = time.perf_counter()
+        self.eval_seconds = 0.0
+        # the app scores G every this many seconds while it trains (None: only when asked)
+        self.measure_every_seconds: float | None = None
+        self._last_measure = time.perf_counter()
+
+    @property
+    def iteration(self) -> int:
+        """Iterations trained so far."""
+        return self.trainer.iteration
+
+    @property
+    def budget(self) -> int:
+        """Iterations in the configured epochs."""
+        return self.trainer.total_iterations
+
+    @property
+    def finished(self) -> bool:
+        """True once the configured epochs are done."""
+        return self.trainer.done
+
+    def train_iteration(self) -> None:
+        """One iteration (none once the epochs are done), recorded in the history."""
+        self.train(1)
+
+    def advance_for(self, seconds: float, until: int | None = None, stop: threading.Event | None = None) -> int:
+        """Train for about `seconds` (at least one iteration, none once the epochs are done), for
+        the app's training thread; scores G every `measure_every_seconds` of wall time."""
+        until = self.budget if until is None else min(until, self.budget)
+        done = train_for(self, seconds, until, stop) if self.iteration < until else 0
+        if self.meter is not None and self.measure_every_seconds is not None and (
+                not self.history.quality or self.finished
+                or time.perf_counter() - self._last_measure >= self.measure_every_seconds):
+            if not self.history.quality or self.history.quality[-1]["iteration"] != self.iteration:
+                self.measure()
+        return done
+
+    def train(self, iterations: int, should_stop: Callable[[], bool] | None = None) -> int:
+        """Up to `iterations` steps (fewer when the configured epochs end or `should_stop()`
+        says so); returns how many were done."""
+        done = 0
+        while done < iterations and not self.trainer.done:
+            if should_stop is not None and should_stop():
+                break
+            result = self.trainer.step()
+            h = self.history
+            h.iteration.append(self.trainer.iteration)
+            h.d_loss.append(result.d_loss)
+            h.g_loss.append(result.g_loss)
+            h.d_real.append(result.d_real)
+            h.d_fake.append(result.d_fake)
+            done += 1
+        return done
+
+    def measure(self) -> dict:
+        """Score G on the fixed live-evaluation noise; appends a point to the quality curve."""
+        start = time.perf_counter()
+        metrics = self.meter.measure(self.trainer.generate(self.trainer.eval_noise))
+        self.eval_seconds += time.perf_counter() - start
+        self._last_measure = time.perf_counter()
+        metrics.update(iteration=self.trainer.iteration, epoch=round(self.trainer.epoch, 3),
+                       seconds=round(time.perf_counter() - self.started, 2))
+        self.history.quality.append(metrics)
+        return metrics
+
+    def progress(self) -> dict:
+        """Epochs done, images per second (all processes), and the training time left."""
+        t = self.trainer
+        rate = images_per_second(t) * t.world_size
+        left = (t.total_iterations - t.iteration) * t.images_per_iteration * t.world_size
+        return {
+            "epoch": t.epoch, "epochs": t.config.epochs, "iteration": t.iteration,
+            "iterations": t.total_iterations, "images_per_second": rate,
+            "seconds_left": left / rate if rate and math.isfinite(rate) else float("nan"),
+        }
+
+    def final_samples(self, n: int | None = None) -> np.ndarray:
+        """uint8 N x 28 x 28 from the final G, on noise of its own seed."""
+        noise = self.trainer.noise(n or self.config.eval_samples, FINAL_SAMPLES_SEED)
+        return to_uint8(self.trainer.generate(noise))
+
+    def write(self, out: Path) -> dict:
+        """The run directory: config.json, metrics.json, checkpoint.pt, samples.png, samples.npy."""
+        out.mkdir(parents=True, exist_ok=True)
+        samples = self.final_samples()
+        start = time.perf_counter()
+        final = self.meter.measure(samples)
+        self.eval_seconds += time.perf_counter() - start
+        progress = self.progress()
+        metrics = {
+            **final,
+            "iterations": self.trainer.iteration,
+            "epochs": round(self.trainer.epoch, 3),
+            "images_per_second": round(progress["images_per_second"], 1),
+            "train_seconds": round(self.trainer.train_seconds, 2),
+            "eval_seconds": round(self.eval_seconds, 2),
+            "wall_seconds": round(time.perf_counter() - self.started, 2),
+            "device": str(self.trainer.device),
+            "processes": self.trainer.world_size,
+            "data": self.digits.source,
+            "remedies": list(self.config.remedies()),
+            "quality_curve": [{k: v for k, v in q.items() if k != "samples"} for q in self.history.quality],
+        }
+        (out / "config.json").write_text(self.config.to_json() + "\n")
+        (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+        save_checkpoint(out / "checkpoint.pt", self.config, self.trainer.state())
+        np.save(out / "samples.npy", samples)
+        write_png(out / "samples.png", tile(samples[:100], columns=10))
+        return metrics

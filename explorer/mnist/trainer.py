@@ -1,0 +1,314 @@
+"""Training a DCGAN on MNIST: one trainer for the app, the CLI, the benchmarks and torchrun.
+
+`DcganTrainer.step()` does one iteration of Algorithm 1 of Goodfellow et al. (2014) with
+k = k_d_steps (1 by default, as in the DCGAN reference code): k D updates, each on a real batch
+and a fake batch (each through D on its own, so that batch normalisation sees one kind of image
+at a time), then a G update.
+It returns plain numbers; the trainer knows nothing of Gradio or plots.
+
+Device: CUDA when present (``device='auto'``), with autocast and channels-last tensors there;
+the CPU otherwise. Under torchrun (``WORLD_SIZE`` > 1) both nets are wrapped in
+DistributedDataParallel: every process draws its own batches from its own shard of each
+epoch's permutation, gradients are averaged across processes, and rank 0's BatchNorm running
+statistics are broadcast after each step, so the replicas stay equal.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+
+import torch
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+
+from ..core.devices import resolve_device
+from ..core.errors import ConfigError, TrainingDiverged
+from ..core.objectives import lazy_r1_weight, objective, r1_penalty
+from ..core.run import StepStats
+from ..core.schedules import linear_decay, set_learning_rates
+from .augment import translate
+from .config import DcganConfig
+from .data import Digits
+from .latent import seeded_noise
+from .networks import build_dcgan_discriminator, build_dcgan_generator, dcgan_init
+
+
+class DcganTrainer:
+    """Owns G, D, their optimisers, the digits, and the random streams; `step()` trains."""
+
+    def __init__(self, config: DcganConfig, digits: Digits, rank: int = 0, world_size: int = 1,
+                 device: torch.device | None = None) -> None:
+        self.config, self.rank, self.world_size = config, rank, world_size
+        self.device = device or resolve_device(config.device)
+        if len(digits) < self.images_per_iteration * world_size:
+            raise ConfigError(f"batch_size {config.batch_size} x k_d_steps {config.k_d_steps} x {world_size} "
+                              f"process(es) is more than the {len(digits):,} digits to train on")
+        self.digits = digits
+        cuda = self.device.type == "cuda"
+        if cuda:
+            torch.backends.cudnn.benchmark = True   # fixed shapes: let cuDNN pick its fastest kernels
+        self.memory_format = torch.channels_last if (cuda and config.channels_last) else torch.contiguous_format
+        self.autocast_dtype = None
+        if cuda and config.mixed_precision:
+            self.autocast_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self.autocast_dtype == torch.float16)
+
+        # the real digits live on the device, in G's range [-1, 1]
+        self.real = torch.from_numpy(digits.as_tensor_range()).to(self.device).contiguous(
+            memory_format=self.memory_format)
+
+        torch.manual_seed(config.seed)   # identical initial weights in every process
+        self.generator = build_dcgan_generator(config)
+        self.discriminator = build_dcgan_discriminator(config)
+        self.generator.apply(dcgan_init)
+        self.discriminator.apply(dcgan_init)
+        self.generator.to(self.device, memory_format=self.memory_format)
+        self.discriminator.to(self.device, memory_format=self.memory_format)
+        # the generator that draws samples: an exponential moving average of G's weights
+        self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False) if config.g_ema_decay else None
+        self.g_train: nn.Module = self.generator
+        self.d_train: nn.Module = self.discriminator
+        if world_size > 1:
+            ids = [self.device.index] if cuda else None
+            # buffers (BatchNorm's running statistics) are broadcast by _sync_buffers after each
+            # step instead, so that the replicas are equal between steps, not only before forwards
+            self.g_train = DistributedDataParallel(self.generator, device_ids=ids, broadcast_buffers=False)
+            self.d_train = DistributedDataParallel(self.discriminator, device_ids=ids, broadcast_buffers=False)
+        betas = (config.adam_beta1, config.adam_beta2)
+        self.g_optimizer = torch.optim.Adam(self.generator.parameters(), lr=config.g_lr, betas=betas)
+        self.d_optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=config.d_lr, betas=betas)
+        self.objective = objective(config.loss)
+
+        # training randomness: per process (its batches and noise); evaluation noise: shared
+        self.rng = torch.Generator().manual_seed(config.seed * 1000 + 1 + rank)
+        eval_rng = torch.Generator().manual_seed(config.seed * 1000 + 999_983)
+        self.grid_noise = torch.randn(config.grid_samples, config.noise_dim, generator=eval_rng)
+        self.eval_noise = torch.randn(config.live_eval_samples, config.noise_dim, generator=eval_rng)
+
+        self.iteration = 0
+        self.images_seen = 0        # real images D has seen, in this process
+        self.train_seconds = 0.0
+        self._order = torch.empty(0, dtype=torch.long)
+        self._cursor = 0
+        self._epoch_index = -1
+
+    # ------------------------------------------------------------------ bookkeeping
+    @property
+    def images_per_iteration(self) -> int:
+        """Real images one iteration takes in each process: a batch for each of its k D updates."""
+        return self.config.batch_size * self.config.k_d_steps
+
+    @property
+    def iterations_per_epoch(self) -> int:
+        return len(self.digits) // (self.images_per_iteration * self.world_size)
+
+    @property
+    def total_iterations(self) -> int:
+        return self.config.epochs * self.iterations_per_epoch
+
+    @property
+    def epoch(self) -> float:
+        return self.iteration / max(1, self.iterations_per_epoch)
+
+    @property
+    def done(self) -> bool:
+        return self.iteration >= self.total_iterations
+
+    def _next_batch(self) -> torch.Tensor:
+        """This process's next batch: a shard of the epoch's permutation (the same permutation in
+        every process, from the seed and the epoch), without replacement within an epoch."""
+        per_rank = self.iterations_per_epoch * self.images_per_iteration
+        if self._cursor + self.config.batch_size > len(self._order) or self._epoch_index < 0:
+            self._epoch_index += 1
+            perm = torch.randperm(len(self.digits),
+                                  generator=torch.Generator().manual_seed(self.config.seed * 7919 + self._epoch_index))
+            self._order = perm[self.rank * per_rank:(self.rank + 1) * per_rank].to(self.device)
+            self._cursor = 0
+        idx = self._order[self._cursor:self._cursor + self.config.batch_size]
+        self._cursor += self.config.batch_size
+        return self.real[idx]
+
+    def _noise(self, n: int) -> torch.Tensor:
+        return torch.randn(n, self.config.noise_dim, generator=self.rng).to(self.device)
+
+    def _autocast(self):
+        return torch.autocast(self.device.type, dtype=self.autocast_dtype or torch.float32,
+                              enabled=self.autocast_dtype is not None)
+
+    # ------------------------------------------------------------------ training
+    def step(self) -> StepStats:
+        """k D updates (each on a real batch, then a fake batch) and one G update on the last
+        D update's fakes."""
+        start = time.perf_counter()
+        self.generator.train()
+        self.discriminator.train()
+        self._set_learning_rates()
+        k = self.config.k_d_steps
+        for index in range(k):
+            fake, d_loss, real_logits, fake_logits = self._discriminator_update(
+                self.iteration * k + index, keep_graph=index == k - 1)
+
+        # G: the objective's G loss on D's judgement of the same fakes, after D's update
+        self.g_optimizer.zero_grad(set_to_none=True)
+        # D's weights need no gradient here; freezing them skips their share of the backward
+        # pass (~1/3 of D's). Under DDP every parameter must take part, so D stays as it is.
+        frozen = self.world_size == 1
+        if frozen:
+            self.discriminator.requires_grad_(False)
+        with self._autocast():
+            g_logits = self.d_train(self._augment(fake))
+            g_loss = self.objective.g_loss(g_logits.float())
+        self.scaler.scale(g_loss).backward()
+        if frozen:
+            self.discriminator.requires_grad_(True)
+        self.scaler.step(self.g_optimizer)
+        self.scaler.update()
+
+        self._sync_buffers()
+        self._update_ema()
+        self.iteration += 1
+        result = StepStats(
+            self.iteration, d_loss=d_loss.item(), g_loss=g_loss.item(),
+            d_real=torch.sigmoid(real_logits.detach().float()).mean().item(),
+            d_fake=torch.sigmoid(fake_logits.detach().float()).mean().item(),
+        )
+        self.train_seconds += time.perf_counter() - start
+        if not (math.isfinite(result.d_loss) and math.isfinite(result.g_loss)):
+            raise TrainingDiverged(f"training diverged at iteration {self.iteration}: D loss {result.d_loss}, "
+                                   f"G loss {result.g_loss} (try smaller learning rates than g_lr="
+                                   f"{self.config.g_lr}, d_lr={self.config.d_lr}); reset the run to start again")
+        return result
+
+    def _discriminator_update(self, update: int, keep_graph: bool):
+        """D update number `update`: maximise log D(x) + log(1 - D(G(z))) (or the chosen
+        objective's D loss) on the next real batch and a fresh fake batch, with the lazy R1
+        penalty on every r1_every-th update. Returns the fakes (attached to G's graph when
+        `keep_graph`, for G's update), D's loss and its logits."""
+        batch = self.config.batch_size
+        real = self._next_batch()
+        self.d_optimizer.zero_grad(set_to_none=True)
+        r1_weight = lazy_r1_weight(update, self.config.r1_gamma, self.config.r1_every)
+        regularise = r1_weight > 0
+        if self.discriminator.minibatch is not None:
+            # cdist has no second derivative: the R1 update uses the broadcast form (networks.py)
+            self.discriminator.minibatch.twice_differentiable = regularise
+        with self._autocast():
+            with torch.set_grad_enabled(keep_graph):
+                fake = self.g_train(self._noise(batch)).contiguous(memory_format=self.memory_format)
+            real_seen = self._augment(real).requires_grad_(regularise)
+            real_logits = self.d_train(real_seen)
+            fake_logits = self.d_train(self._augment(fake.detach()))
+            d_loss = self.objective.d_loss(real_logits.float(), fake_logits.float())
+        total = d_loss
+        if regularise:
+            penalty = r1_penalty(real_logits.float(), real_seen)
+            total = d_loss + r1_weight * penalty
+        self.scaler.scale(total).backward()
+        self.scaler.step(self.d_optimizer)
+        self.images_seen += batch
+        return fake, d_loss, real_logits, fake_logits
+
+    def _augment(self, images: torch.Tensor) -> torch.Tensor:
+        return translate(images, self.config.augment_shift, self.rng) if self.config.augment_shift else images
+
+    def _set_learning_rates(self) -> None:
+        """Linear decay from lr to lr_final_fraction * lr over the configured iterations."""
+        set_learning_rates([(self.g_optimizer, self.config.g_lr), (self.d_optimizer, self.config.d_lr)],
+                           linear_decay(self.iteration, self.total_iterations, self.config.lr_final_fraction))
+
+    @torch.no_grad()
+    def _update_ema(self) -> None:
+        """theta_ema <- d theta_ema + (1 - d) theta, with d = min(decay, (1 + t) / (10 + t)) so
+        that early samples follow G closely (the ramp of TensorFlow's ExponentialMovingAverage);
+        BatchNorm's running statistics are copied from G."""
+        if self.generator_ema is None:
+            return
+        t = self.iteration
+        decay = min(self.config.g_ema_decay, (1 + t) / (10 + t))
+        for ema, live in zip(self.generator_ema.parameters(), self.generator.parameters()):
+            ema.lerp_(live, 1 - decay)
+        for ema, live in zip(self.generator_ema.buffers(), self.generator.buffers()):
+            ema.copy_(live)
+
+    @property
+    def sampler(self) -> nn.Module:
+        """The generator that draws every sample shown or scored (the average, when on)."""
+        return self.generator_ema if self.generator_ema is not None else self.generator
+
+    def _sync_buffers(self) -> None:
+        """Rank 0's BatchNorm running statistics to every process (their local updates differ,
+        as each process normalised its own batches)."""
+        if self.world_size > 1:
+            for module in (self.generator, self.discriminator):
+                for buffer in module.buffers():
+                    torch.distributed.broadcast(buffer, 0)
+
+    # ------------------------------------------------------------------ sampling
+    @torch.no_grad()
+    def generate(self, noise: torch.Tensor, batch: int = 1000) -> torch.Tensor:
+        """G(z) in eval mode (BatchNorm running statistics), as float32 on the CPU, N x 1 x 28 x 28;
+        from the moving average of G's weights when it is on."""
+        sampler = self.sampler
+        sampler.eval()
+        out = []
+        for start in range(0, len(noise), batch):
+            with self._autocast():
+                out.append(sampler(noise[start:start + batch].to(self.device)).float().cpu())
+        sampler.train()
+        return torch.cat(out) if out else torch.empty(0, 1, 28, 28)
+
+    def noise(self, n: int, seed: int) -> torch.Tensor:
+        """n noise vectors from their own seeded stream (not the training stream)."""
+        return seeded_noise(n, self.config.noise_dim, seed)
+
+    def grid_images(self) -> torch.Tensor:
+        return self.generate(self.grid_noise)
+
+    # ------------------------------------------------------------------ checkpoints
+    def state(self) -> dict:
+        """Everything training changes, as tensors and plain numbers (so that the file loads
+        with weights_only=True): both networks and G's average, both optimisers, the loss
+        scaler, the counters, the epoch's order of digits and the training random stream.
+        `load_state` on a fresh trainer of the same config resumes the run exactly."""
+        return {
+            "generator": self.generator.state_dict(),
+            "discriminator": self.discriminator.state_dict(),
+            **({"generator_ema": self.generator_ema.state_dict()} if self.generator_ema is not None else {}),
+            "g_optimizer": self.g_optimizer.state_dict(),
+            "d_optimizer": self.d_optimizer.state_dict(),
+            "scaler": self.scaler.state_dict(),
+            "iteration": self.iteration,
+            "images_seen": self.images_seen,
+            "train_seconds": self.train_seconds,
+            "order": self._order.cpu(),
+            "cursor": self._cursor,
+            "epoch_index": self._epoch_index,
+            "rng": self.rng.get_state(),
+        }
+
+    def load_state(self, state: dict) -> None:
+        """Restore what `state()` returned. A weights-only state (a version 1 checkpoint) sets
+        the networks and the iteration; the optimisers then start afresh."""
+        self.generator.load_state_dict(state["generator"])
+        self.discriminator.load_state_dict(state["discriminator"])
+        if self.generator_ema is not None:
+            self.generator_ema.load_state_dict(state.get("generator_ema", state["generator"]))
+        self.iteration = int(state.get("iteration", 0))
+        if "g_optimizer" not in state:
+            return
+        self.g_optimizer.load_state_dict(copy.deepcopy(state["g_optimizer"]))
+        self.d_optimizer.load_state_dict(copy.deepcopy(state["d_optimizer"]))
+        if state.get("scaler"):
+            self.scaler.load_state_dict(state["scaler"])
+        self.images_seen = int(state["images_seen"])
+        self.train_seconds = float(state["train_seconds"])
+        self._order = state["order"].to(self.device)
+        self._cursor, self._epoch_index = int(state["cursor"]), int(state["epoch_index"])
+        self.rng.set_state(state["rng"])
+
+
+def images_per_second(trainer: DcganTrainer) -> float:
+    """Real images D has seen per second of training, in this process (NaN before any)."""
+    return trainer.images_seen / trainer.train_seconds if trainer.train_seconds > 0 else float("nan")

@@ -1,0 +1,67 @@
+"""The four panels of Goodfellow et al. (2014), Figure 1, captured automatically from a run.
+
+(a) an adversarial pair near convergence: p_g is similar to p_data and D is a partially
+    accurate classifier;
+(b) in the inner loop of the algorithm D is trained to discriminate samples from data,
+    converging to D*(x) = p_data(x) / (p_data(x) + p_g(x));
+(c) after an update to G, the gradient of D has guided G(z) to flow to regions that are more
+    likely to be classified as data;
+(d) after several steps of training, if G and D have enough capacity, they reach a point at
+    which both cannot improve because p_g = p_data: the discriminator is unable to
+    differentiate between the two distributions, D(x) = 1/2.
+
+(a) and (d) are snapshots of the live run, taken the first time its JS divergence falls below
+`config.panel_near_js` and the first time it meets the equilibrium criterion. (b) and (c) are
+computed on a fork of the run at (a), so the live run is not disturbed: the fork trains D alone
+for `config.panel_inner_d_steps` updates, then G alone for `config.panel_g_steps` updates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .measure1d import Measurement1D
+from .metrics import is_equilibrium
+from .snapshots import Snapshot1D
+from .trainer import ToyTrainer
+
+PANEL_TITLES = {
+    "a": "(a) near convergence",
+    "b": "(b) after the inner D loop",
+    "c": "(c) after a G update",
+    "d": "(d) equilibrium: D(x) = 1/2",
+}
+
+
+@dataclass
+class PaperPanels:
+    """The panels captured so far, by letter (see the module docstring)."""
+
+    panels: dict[str, Snapshot1D] = field(default_factory=dict)
+
+    def observe(self, trainer: ToyTrainer, snapshot: Snapshot1D, measurement: Measurement1D) -> list[str]:
+        """Look at the run's newest snapshot; returns the letters of the panels it captured."""
+        captured = []
+        config = trainer.config
+        if "a" not in self.panels and snapshot.js < config.panel_near_js:
+            self.panels["a"] = snapshot.with_label(PANEL_TITLES["a"])
+            fork = trainer.fork()
+            for _ in range(config.panel_inner_d_steps):
+                fork.step_d()
+            self.panels["b"] = measurement.snapshot(
+                fork, f"after {config.panel_inner_d_steps} D updates"
+            ).with_label(PANEL_TITLES["b"])
+            for _ in range(config.panel_g_steps):
+                fork.step_g()
+            self.panels["c"] = measurement.snapshot(
+                fork, f"after {config.panel_g_steps} G updates"
+            ).with_label(PANEL_TITLES["c"])
+            captured += ["a", "b", "c"]
+        if "d" not in self.panels and is_equilibrium(snapshot):
+            self.panels["d"] = snapshot.with_label(PANEL_TITLES["d"])
+            captured.append("d")
+        return captured
+
+    def ordered(self) -> list[Snapshot1D]:
+        """The captured panels in the paper's order, (a) to (d)."""
+        return [self.panels[k] for k in "abcd" if k in self.panels]

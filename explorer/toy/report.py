@@ -1,0 +1,64 @@
+"""A run's figure with its timeline: Figure 1 of the paper (1-D) or the 2-D view, animated over
+the recorded snapshots, with a slider and play button; written as one self-contained HTML file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .plots1d import figure_1d
+from .plots2d import figure_2d
+from .snapshots import Snapshot1D
+
+
+def _evenly(snapshots: list, max_frames: int) -> list:
+    if len(snapshots) <= max_frames:
+        return list(snapshots)
+    picks = np.unique(np.linspace(0, len(snapshots) - 1, max_frames).round().astype(int))
+    return [snapshots[i] for i in picks]
+
+
+def timeline_figure(snapshots: list, max_frames: int = 80) -> go.Figure:
+    """The run's figure at the last snapshot (Figure 1 for 1-D, the 2-D view otherwise), with
+    frames for up to `max_frames` snapshots of the run (evenly spaced, first and last
+    included) and a slider to scrub through them."""
+    if not snapshots:
+        raise ValueError("a timeline needs at least one snapshot")
+    chosen = _evenly(snapshots, max_frames)
+    one_d = isinstance(chosen[0], Snapshot1D)
+    figures = [figure_1d(s) if one_d else figure_2d(s) for s in chosen]
+    animated = ("annotations", "title") if one_d else ("title",)
+    fig = go.Figure(figures[-1])
+    fig.frames = [
+        go.Frame(
+            data=f["data"],
+            layout={key: f["layout"][key] for key in animated},
+            name=str(s.iteration),
+        )
+        for s, f in zip(chosen, figures)
+    ]
+    steps = [
+        dict(method="animate", label=str(s.iteration),
+             args=[[str(s.iteration)], dict(mode="immediate", frame=dict(duration=0, redraw=True),
+                                            transition=dict(duration=0))])
+        for s in chosen
+    ]
+    fig.update_layout(
+        height=640 if one_d else 720,
+        margin=dict(b=120),
+        sliders=[dict(active=len(chosen) - 1, steps=steps, y=-0.08, len=0.9, x=0.1,
+                      currentvalue=dict(prefix="iteration "))],
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.08, xanchor="left",
+                          yanchor="top", showactive=False,
+                          buttons=[dict(label="▶ Play", method="animate",
+                                        args=[None, dict(frame=dict(duration=120, redraw=True),
+                                                         fromcurrent=False, mode="immediate")])])],
+    )
+    return fig
+
+
+def write_figure_html(fig: go.Figure, path: str | Path) -> None:
+    """Self-contained: plotly.js is embedded, so the file opens with no network."""
+    fig.write_html(str(path), include_plotlyjs=True, full_html=True, auto_play=False)

@@ -1,0 +1,338 @@
+"""The toy GAN trainer (1-D and 2-D): Algorithm 1 of Goodfellow et al. (2014), one step at a time.
+
+The trainer owns its networks, optimisers, data source and random generators. It exposes
+`step_d()` (one discriminator update), `step_g()` (one generator update) and `step()` (k
+discriminator updates, then one generator update: one iteration of Algorithm 1), each returning
+plain numbers. It knows nothing of the app, the CLI, plotting or drawing: `measure1d` and
+`measure2d` compute what the figures show from its networks.
+
+One loop serves every objective (objectives.OBJECTIVES) and every remedy for mode collapse:
+packing, minibatch standard deviation and minibatch discrimination live in the discriminator
+(networks.ToyDiscriminator); unrolling (Metz et al. 2017) lives in `step_g`.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+import torch
+
+from ..core.devices import resolve_device
+from ..core.errors import TrainingDiverged
+from ..core.objectives import gradient_penalty, lazy_r1_weight, objective, r1_penalty
+from ..core.run import StepStats
+from ..core.schedules import linear_decay, set_learning_rates
+from .config import ToyConfig
+from .data1d import get_dataset
+from .data2d import get_dataset_2d
+from .networks import build_toy_discriminator, build_toy_generator
+
+
+def _make_optimizer(name: str, params, lr: float, betas: tuple[float, float]) -> torch.optim.Optimizer:
+    # fused kernels: one call updates every parameter (the toy nets are overhead-bound)
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
+    return torch.optim.SGD(params, lr=lr, fused=True)
+
+
+def _descend(optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+
+
+class ToyTrainer:
+    """Trains a 1-D or 2-D GAN step by step; see the module docstring."""
+
+    def __init__(self, config: ToyConfig) -> None:
+        self.config = config
+        self.data_dim = config.data_dim
+        # toy networks are tiny: the CPU beats a GPU's launch overhead, so 'auto' means CPU here
+        self.device = torch.device("cpu") if config.device == "auto" else resolve_device(config.device)
+        if self.data_dim == 1:
+            self.dataset = get_dataset(config.dataset)
+        else:
+            self.dataset = get_dataset_2d(config.dataset, config.data_path)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(config.seed)
+            self.generator = build_toy_generator(config).to(self.device)
+            self.discriminator = build_toy_discriminator(config).to(self.device)
+        self.g_optimizer = _make_optimizer(config.g_optimizer, self.generator.parameters(), config.g_lr,
+                                           self._betas())
+        self._set_objective(config)
+        self.data_rng = torch.Generator().manual_seed(config.seed * 4 + 1)
+        self.noise_rng = torch.Generator().manual_seed(config.seed * 4 + 2)
+        eval_rng = torch.Generator().manual_seed(config.seed * 4 + 3)
+        # separate streams for what only some runs draw (unrolling, the WGAN-GP lines), so that
+        # twins that differ in a switch still see the same data and noise batches
+        self.extra_rng = torch.Generator().manual_seed(config.seed * 4 + 4)
+        # fixed evaluation noise and grids, apart from the training batches
+        self.eval_noise = self.sample_noise(config.eval_samples, eval_rng)
+        self.iteration = 0  # generator updates so far (iterations of Algorithm 1)
+        self.d_updates = 0
+        self.last = StepStats(0)
+        # what stays fixed for the whole run's measurements draws from here (measure2d)
+        self.eval_rng = eval_rng
+
+    def _betas(self) -> tuple[float, float]:
+        return (self.config.adam_beta1, self.config.adam_beta2)
+
+    def _set_objective(self, config: ToyConfig) -> None:
+        self.objective = objective(config.loss)
+        self.d_optimizer = _make_optimizer(config.d_optimizer, self.discriminator.parameters(), config.d_lr,
+                                           self._betas())
+        # with batch statistics in D, real and fake batches must go through D separately
+        self._batch_aware = config.minibatch_discrimination or config.minibatch_stddev
+
+    def switch_remedies(self, config: ToyConfig) -> None:
+        """Change the objective and the remedies mid-run ("toggled live"): the generator and its
+        optimiser carry on; a discriminator of the new shape starts afresh (seeded), since a
+        packed or minibatch-aware D has different inputs and weights. Other fields of `config`
+        (learning rates, k, ...) take effect too; the data and the networks' sizes must not change."""
+        keep = ("dataset", "data_path", "noise", "noise_dim", "g_layers", "g_width", "g_activation", "seed")
+        changed = [name for name in keep if getattr(config, name) != getattr(self.config, name)]
+        if changed:
+            raise ValueError(f"cannot switch {', '.join(changed)} mid-run; reset the run instead")
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self.config.seed * 7919 + self.iteration)
+            self.discriminator = build_toy_discriminator(config).to(self.device)
+        self.config = config
+        self._set_objective(config)
+
+    @property
+    def score_is_probability(self) -> bool:
+        """True when sigmoid(D's output) is the probability that x is real."""
+        return self.objective.probability
+
+    def _summary(self, outputs: torch.Tensor) -> float:
+        """Mean D(x) (a probability) or mean score over a batch, for the curves."""
+        return (torch.sigmoid(outputs) if self.objective.probability else outputs).mean().item()
+
+    # ------------------------------------------------------------------ sampling
+    def sample_noise(self, n: int, rng: torch.Generator, stratified: bool = False) -> torch.Tensor:
+        """n noise vectors z ~ p_z, shape (n, noise_dim).
+
+        stratified: Latin hypercube sampling (McKay, Beckman & Conover 1979): in each dimension
+        the n draws fall one in each of n equal-probability strata, in random order. Every z is
+        still distributed exactly as p_z, but a minibatch covers p_z evenly, tails included, so
+        the generator's batch density is far less noisy than with independent draws.
+        """
+        shape = (n, self.config.noise_dim)
+        u = torch.rand(shape, generator=rng)
+        if stratified:
+            order = torch.argsort(torch.rand(shape, generator=rng), dim=0)
+            u = (order + u) / n
+        if self.config.noise == "uniform":
+            return u * 2.0 - 1.0
+        return torch.special.ndtri(u.clamp(1e-7, 1 - 1e-7))
+
+    def _real_batch(self, rng: torch.Generator | None = None) -> torch.Tensor:
+        # a packed D (PacGAN) judges batch_size packs of `pack` samples each
+        n = self.config.batch_size * self.config.pack
+        return self.dataset.sample(n, rng or self.data_rng).to(self.device)
+
+    def _noise_batch(self, rng: torch.Generator | None = None) -> torch.Tensor:
+        n = self.config.batch_size * self.config.pack
+        return self.sample_noise(n, rng or self.noise_rng, self.config.noise_sampling == "stratified").to(self.device)
+
+    # ------------------------------------------------------------------ learning rates
+    def _lr_factor(self) -> float:
+        return linear_decay(self.iteration, self.config.steps, self.config.lr_final_fraction)
+
+    def _apply_lr(self) -> None:
+        set_learning_rates([(self.g_optimizer, self.config.g_lr), (self.d_optimizer, self.config.d_lr)],
+                           self._lr_factor())
+
+    # ------------------------------------------------------------------ updates
+    def _second_order(self, needed: bool) -> None:
+        """Tell D's minibatch layer whether this update differentiates D's own gradient (R1,
+        WGAN-GP, unrolling): only then must it take its slower twice-differentiable form, so a
+        lazy R1 every 4th D update costs the slow form on those updates only."""
+        if self.discriminator.minibatch is not None:
+            self.discriminator.minibatch.twice_differentiable = needed
+
+    def _d_outputs(self, real: torch.Tensor, fake: torch.Tensor):
+        """D's outputs on a real and a fake batch: (N,), (N,)."""
+        discriminator = self.discriminator
+        if self._batch_aware:  # batch statistics: each batch is compared with itself only
+            return discriminator(real), discriminator(fake)
+        # one forward pass over real and fake together: (2 * batch, dim) -> (2 * batch,)
+        outputs = discriminator(torch.cat([real, fake]))
+        half = len(outputs) // 2
+        return outputs[:half], outputs[half:]
+
+    def step_d(self) -> StepStats:
+        """One discriminator update: ascend V(D, G) on a minibatch (Algorithm 1, inner loop), or
+        descend the chosen objective's D loss."""
+        self._apply_lr()
+        real = self._real_batch()
+        with torch.no_grad():
+            fake = self.generator(self._noise_batch())
+        r1_weight = lazy_r1_weight(self.d_updates, self.config.r1_gamma, self.config.r1_every)
+        if r1_weight > 0:
+            real.requires_grad_(True)
+        self._second_order(r1_weight > 0 or self.objective.gradient_penalty)
+        real_out, fake_out = self._d_outputs(real, fake)
+        loss = self.objective.d_loss(real_out, fake_out)
+        d_loss = self._finite("discriminator loss", loss.item())  # without the penalties
+        if r1_weight > 0:
+            loss = loss + r1_weight * r1_penalty(real_out, real)
+        if self.objective.gradient_penalty and self.config.gp_weight > 0:
+            loss = loss + self.config.gp_weight * gradient_penalty(
+                self.discriminator, real.detach(), fake, self.extra_rng, self.config.pack)
+        _descend(self.d_optimizer, loss)
+        self.d_updates += 1
+        self.last = StepStats(
+            self.iteration,
+            d_loss=d_loss,
+            g_loss=self.last.g_loss,
+            d_real=self._summary(real_out),
+            d_fake=self._summary(fake_out),
+        )
+        return self.last
+
+    def step_g(self) -> StepStats:
+        """One generator update on the chosen loss (Algorithm 1, outer loop). With unrolling,
+        G's loss is taken against D after `unroll_steps` more updates (see `_unrolled_outputs`)."""
+        self._apply_lr()
+        fake = self.generator(self._noise_batch())
+        self._second_order(self.config.unroll_steps > 0)
+        if self.config.unroll_steps > 0:
+            fake_out = self._unrolled_outputs(fake)
+        else:
+            fake_out = self.discriminator(fake)
+        loss = self.objective.g_loss(fake_out)
+        g_loss = self._finite("generator loss", loss.item())
+        _descend(self.g_optimizer, loss)
+        self.discriminator.zero_grad(set_to_none=True)
+        self.iteration += 1
+        self.last = StepStats(
+            self.iteration,
+            d_loss=self.last.d_loss,
+            g_loss=g_loss,
+            d_real=self.last.d_real,
+            d_fake=self._summary(fake_out),
+        )
+        return self.last
+
+    def _unrolled_outputs(self, fake: torch.Tensor) -> torch.Tensor:
+        """Metz, Poole, Pfau and Sohl-Dickstein (2017), "Unrolled GANs", eq. 6-7: D's outputs on
+        `fake` after k = unroll_steps further updates of D, each differentiable, so that G's
+        gradient accounts for how D would react to its move (the second-order term of eq. 7).
+        The updates mirror D's optimiser: SGD, or Adam from its current moments (the square root
+        is taken of v + eps^2 rather than adding eps after it, so that it stays differentiable
+        where v = 0). The unrolled D is thrown away; only G is updated."""
+        from torch.func import functional_call
+
+        d = self.discriminator
+        params = dict(d.named_parameters())
+        adam = isinstance(self.d_optimizer, torch.optim.Adam)
+        group = self.d_optimizer.param_groups[0]
+        lr = group["lr"]
+        moments = {}
+        for name, p in params.items():
+            state = self.d_optimizer.state.get(p, {})
+            moments[name] = (state.get("exp_avg", torch.zeros_like(p)), state.get("exp_avg_sq", torch.zeros_like(p)),
+                             float(state.get("step", 0)))
+
+        def outputs(weights, batch):
+            return functional_call(d, weights, (batch,))
+
+        for _ in range(self.config.unroll_steps):
+            real = self._real_batch(self.extra_rng)
+            noise = self._noise_batch(self.extra_rng)
+            real_out = outputs(params, real)
+            fake_out = outputs(params, self.generator(noise))
+            loss = self.objective.d_loss(real_out, fake_out)
+            grads = torch.autograd.grad(loss, list(params.values()), create_graph=True)
+            updated = {}
+            for (name, p), g in zip(params.items(), grads):
+                if adam:
+                    b1, b2 = group["betas"]
+                    m, v, t = moments[name]
+                    m, v, t = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g, t + 1
+                    moments[name] = (m, v, t)
+                    step = (m / (1 - b1**t)) / torch.sqrt(v / (1 - b2**t) + group["eps"] ** 2)
+                    updated[name] = p - lr * step
+                else:
+                    updated[name] = p - lr * g
+            params = updated
+        return outputs(params, fake)
+
+    def step(self) -> StepStats:
+        """One iteration of Algorithm 1: k discriminator updates, then one generator update."""
+        for _ in range(self.config.k_d_steps):
+            self.step_d()
+        return self.step_g()
+
+    def train(self, iterations: int) -> StepStats:
+        for _ in range(iterations):
+            self.step()
+        return self.last
+
+    def _finite(self, what: str, value: float) -> float:
+        if not math.isfinite(value):
+            raise TrainingDiverged(
+                f"the {what} became {value} at iteration {self.iteration}: training diverged "
+                f"(try smaller learning rates than g_lr={self.config.g_lr}, d_lr={self.config.d_lr}); "
+                "reset the run to start again"
+            )
+        return value
+
+    # ------------------------------------------------------------------ measuring
+    @torch.no_grad()
+    def generate(self, noise: torch.Tensor) -> np.ndarray:
+        return self.generator(noise.to(self.device)).cpu().numpy()
+
+    @torch.no_grad()
+    def discriminate(self, x: np.ndarray) -> np.ndarray:
+        inputs = torch.as_tensor(x, dtype=torch.float32, device=self.device).reshape(-1, self.data_dim)
+        return torch.sigmoid(self.discriminator(inputs)).cpu().numpy().astype(np.float64)
+
+    def final_samples(self, n: int = 2500) -> np.ndarray:
+        """n samples (float32, n x dim) from the current generator on fixed noise."""
+        noise = self.eval_noise[:n] if n <= len(self.eval_noise) else self.sample_noise(
+            n, torch.Generator().manual_seed(self.config.seed * 4 + 3)
+        )
+        return self.generate(noise).astype(np.float32)
+
+    # ------------------------------------------------------------------ checkpoints and forks
+    def state(self) -> dict:
+        """Everything that training changes, as tensors and plain numbers (so that a file of it
+        loads with torch.load(weights_only=True)): both networks, both optimisers' states, the
+        counters, the last step's numbers and the training random streams. With the config,
+        `load_state` on a fresh trainer resumes the run exactly."""
+        return {
+            "generator": self.generator.state_dict(),
+            "discriminator": self.discriminator.state_dict(),
+            "g_optimizer": self.g_optimizer.state_dict(),
+            "d_optimizer": self.d_optimizer.state_dict(),
+            "iteration": self.iteration,
+            "d_updates": self.d_updates,
+            "last": [self.last.iteration, self.last.d_loss, self.last.g_loss, self.last.d_real, self.last.d_fake],
+            "rng": {name: getattr(self, name).get_state() for name in ("data_rng", "noise_rng", "extra_rng")},
+        }
+
+    def load_state(self, state: dict) -> None:
+        """Restore what `state()` returned (from a trainer of the same config); the optimisers'
+        moments are copied, never shared with the source."""
+        self.generator.load_state_dict(state["generator"])
+        self.discriminator.load_state_dict(state["discriminator"])
+        self.g_optimizer.load_state_dict(copy.deepcopy(state["g_optimizer"]))
+        self.d_optimizer.load_state_dict(copy.deepcopy(state["d_optimizer"]))
+        self.iteration, self.d_updates = int(state["iteration"]), int(state["d_updates"])
+        iteration, *numbers = state["last"]
+        self.last = StepStats(int(iteration), *(float(x) for x in numbers))
+        for name, rng_state in state["rng"].items():
+            getattr(self, name).set_state(rng_state)
+
+    def fork(self, seed_offset: int = 1000) -> "ToyTrainer":
+        """An independent copy of the current state (networks and optimisers) with its own
+        random streams, for experiments that must not disturb this run."""
+        twin = ToyTrainer(self.config)
+        twin.load_state(self.state())
+        twin.data_rng.manual_seed(self.config.seed * 4 + 1 + seed_offset + self.iteration)
+        twin.noise_rng.manual_seed(self.config.seed * 4 + 2 + seed_offset + self.iteration)
+        return twin
