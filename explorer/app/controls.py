@@ -1,11 +1,13 @@
-"""Controls that both toy tabs show, built the same way: each sets the ToyConfig field it is
-keyed by."""
+"""Controls of the toy tabs, built the same way: each sets the ToyConfig field it is keyed by."""
 
 from __future__ import annotations
 
 import gradio as gr
 
-from ..toy.config import ToyConfig
+from ..toy.config import DATASETS_2D, LOSSES, ToyConfig
+
+# packing choices of the 2-D tab: (label, samples per pack)
+PACK_CHOICES = [("off", 1), ("2", 2), ("3", 3), ("4", 4)]
 
 
 def network_size_controls(defaults: ToyConfig) -> dict[str, gr.components.Component]:
@@ -17,4 +19,44 @@ def network_size_controls(defaults: ToyConfig) -> dict[str, gr.components.Compon
     with gr.Row():
         c["g_layers"] = gr.Number(defaults.g_layers, precision=0, label="G hidden layers")
         c["g_width"] = gr.Number(defaults.g_width, precision=0, label="G width")
+    return c
+
+
+def toy2d_settings(defaults: ToyConfig) -> dict[str, gr.components.Component]:
+    """The 2-D tab's settings, applied on Reset."""
+    c: dict[str, gr.components.Component] = {}
+    c["dataset"] = gr.Dropdown(list(DATASETS_2D), value=defaults.dataset, label="data", elem_id="toy2d-dataset")
+    with gr.Row():
+        c["d_lr"] = gr.Number(defaults.d_lr, label="D learning rate", elem_id="toy2d-d-lr")
+        c["g_lr"] = gr.Number(defaults.g_lr, label="G learning rate", elem_id="toy2d-g-lr")
+    with gr.Row():
+        c["k_d_steps"] = gr.Number(defaults.k_d_steps, precision=0, label="k: D steps per G step", elem_id="toy2d-k")
+        c["batch_size"] = gr.Number(defaults.batch_size, precision=0, label="batch size", elem_id="toy2d-batch")
+    with gr.Row():
+        c["seed"] = gr.Number(defaults.seed, precision=0, label="seed", elem_id="toy2d-seed")
+        c["steps"] = gr.Number(defaults.steps, precision=0, label="iterations (Play stops there)",
+                               elem_id="toy2d-steps")
+    c.update(network_size_controls(defaults))
+    with gr.Row():
+        c["noise_dim"] = gr.Number(defaults.noise_dim, precision=0, label="noise dimension")
+        c["r1_gamma"] = gr.Number(defaults.r1_gamma, label="R1 penalty γ on D")
+    c["lr_final_fraction"] = gr.Number(defaults.lr_final_fraction, label="learning rates decay to ×")
+    return c
+
+
+def toy2d_remedies(defaults: ToyConfig) -> dict[str, gr.components.Component]:
+    """The 2-D tab's remedies for mode collapse, applied at once to the running model."""
+    c: dict[str, gr.components.Component] = {}
+    c["minibatch_discrimination"] = gr.Checkbox(defaults.minibatch_discrimination,
+                                                label="minibatch discrimination (Salimans et al. 2016)",
+                                                elem_id="toy2d-mbd")
+    c["minibatch_stddev"] = gr.Checkbox(defaults.minibatch_stddev,
+                                        label="minibatch standard deviation (Karras et al. 2018)",
+                                        elem_id="toy2d-mbstd")
+    c["pack"] = gr.Radio(PACK_CHOICES, value=defaults.pack, label="packing, samples per pack (PacGAN)",
+                         elem_id="toy2d-pack")
+    c["unroll_steps"] = gr.Slider(0, 10, value=defaults.unroll_steps, step=1,
+                                  label="unrolled D: look-ahead steps (Metz et al. 2017; 0 = off)",
+                                  elem_id="toy2d-unroll")
+    c["loss"] = gr.Dropdown(list(LOSSES), value=defaults.loss, label="objective", elem_id="toy2d-loss")
     return c

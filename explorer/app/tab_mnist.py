@@ -30,6 +30,7 @@ from ..mnist.images import enlarge, png_bytes, tile
 from ..mnist.latent import interpolate, nearest_real, seeded_noise
 from ..mnist.quality import to_uint8
 from ..mnist.run import MnistRun
+from .explanations import MNIST_EXPLANATION
 from .plotting import plot_value
 from .session import LiveSession, one_torch_thread
 
@@ -50,36 +51,6 @@ DATA_CHOICES = [("embedded: 5,000 digits that ship with GAN Explorer", "embedded
                 ("a folder of MNIST IDX files", "folder")]
 FILES_DIR = Path(tempfile.gettempdir()) / "gan-explorer-mnist-files"
 
-EXPLANATION = """
-### What you are watching
-A **DCGAN** (Radford, Metz and Chintala 2016): the generator G turns a vector z of 100 Gaussian
-numbers into a 28x28 digit through four transposed convolutions (3x3, 7x7, 14x14, 28x28; batch
-normalisation, ReLU, tanh at the output); the discriminator D, three strided convolutions
-(14x14, 7x7, 4x4; LeakyReLU, batch normalisation), says how likely an image is to be a real
-MNIST digit. Its third layer lets it judge a digit's whole shape, not only its strokes. The grid
-(top left) shows G on the same 64 noise vectors throughout, so you see the same digits take shape.
-
-### Quality, measured
-Through a small classifier trained by this project on real digits (98.8 % on the MNIST test set):
-- **Inception Score** (Salimans et al. 2016): high when each sample is confidently one digit and all
-  ten digits are drawn equally often. At most 10; real test digits score about 9.7 with this classifier.
-- **Fréchet distance** (Heusel et al. 2017) between the classifier's features of generated and real
-  digits; lower is better (real test digits: about 8).
-- **Classes drawn**: digits that make up at least 2 % of the samples. The bars are the collapse
-  meter: a collapsed GAN piles its samples into a few classes.
-
-### Minibatch discrimination
-Salimans et al. (2016, §3.2): D also sees how similar each image is to the others in its batch,
-so a generator that draws the same digit again and again is easy to catch. It changes D's shape,
-so it applies on ↺ Reset.
-
-### The latent space
-Sliders move the first 8 of z's 100 numbers; the other 92 stay as the seed drew them. Beside the
-sample: the training digit nearest to it in pixels, to check that G draws new digits rather than
-copying. Interpolation walks from one seed's z to another's: **linear** (top row) cuts through the
-middle of the Gaussian, where z's norm is atypically small; **spherical** (bottom row, White 2016)
-keeps to the sphere where p_z puts its mass.
-"""
 
 
 class MnistSession(LiveSession):
@@ -399,7 +370,7 @@ def build_tab(demo: gr.Blocks) -> None:
         strip = gr.Image(label="interpolation: linear (top), spherical (bottom)", type="numpy", format="png",
                          interactive=False, elem_id="mnist-strip")
         strip_note = gr.Markdown(elem_id="mnist-strip-note")
-    gr.Markdown(EXPLANATION)
+    gr.Markdown(MNIST_EXPLANATION)
 
     values = [epochs, batch, g_width, d_width, g_lr, d_lr, seed, device, mbd]
     timer = gr.Timer(FRAME_SECONDS, active=False)

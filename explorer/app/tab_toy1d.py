@@ -27,6 +27,7 @@ from ..toy.panels import PANEL_TITLES
 from ..toy.presets import PRESETS_1D, config_from_url, url_for_config
 from ..toy.run import ToyRun
 from .controls import network_size_controls
+from .explanations import TOY1D_EXPLANATION
 from .plotting import plot_value
 from .session import LiveSession, one_torch_thread
 
@@ -38,23 +39,6 @@ VIEW_LIVE = "live"
 PANEL_CHOICES = [VIEW_LIVE] + [PANEL_TITLES[k] for k in "abcd"]
 
 
-EXPLANATION = """
-### Why the non-saturating generator loss?
-In the minimax game of eq. 1 the generator minimises **log(1 − D(G(z)))**. Early in training G is
-poor, D rejects its samples with confidence, D(G(z)) ≈ 0, and there this loss is flat: its
-slope is −1 while the slope of the non-saturating loss **−log D(G(z))** is −1/D(G(z)), huge.
-So G learns almost nothing from the minimax loss just when it most needs to. Goodfellow et al.
-(2014, section 3) therefore train G to *maximise* log D(G(z)): the same fixed point
-(p_g = p_data, D = 1/2), but strong gradients early on. Try the preset *Saturating loss stalls*.
-
-### How to read the figure
-Black dotted: the data's density p_data. Green: the generator's density p_g, estimated from
-20,000 samples of G(z) on fixed noise. Blue dashed: the discriminator D(x), the probability it
-gives that x is real. Magenta: the best possible discriminator against the current G,
-D* = p_data / (p_data + p_g). Below, the z line (noise) and the x line: each arrow takes a fixed
-z to x = G(z); where arrows bunch together G contracts space and p_g is high. At the
-equilibrium p_g = p_data, D(x) = 1/2 everywhere and V(D, G) = −log 4.
-"""
 
 
 def _preset_choices() -> list[tuple[str, str]]:
@@ -368,7 +352,7 @@ def build_tab(demo: gr.Blocks) -> None:
             losses_plot = gr.Plot(plots1d.generator_losses_figure(), label="the two generator losses",
                                   show_label=False, elem_id="toy1d-losses")
         with gr.Column(scale=1):
-            gr.Markdown(EXPLANATION)
+            gr.Markdown(TOY1D_EXPLANATION)
 
     control_list = [controls[name] for name in CONTROL_NAMES]
     timer = gr.Timer(FRAME_SECONDS, active=False)

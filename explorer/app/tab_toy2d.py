@@ -17,7 +17,7 @@ import gradio as gr
 
 from ..core.errors import ConfigError, TrainingDiverged
 from ..toy import plots2d
-from ..toy.config import DATASETS_2D, LOSSES, ToyConfig
+from ..toy.config import ToyConfig
 from ..toy.data2d import (
     DataError,
     custom_dataset,
@@ -28,7 +28,8 @@ from ..toy.data2d import (
 from ..toy.presets import PRESETS_2D
 from ..toy.remedies import without_remedies
 from ..toy.run import ToyRun, TwinRun
-from .controls import network_size_controls
+from .controls import toy2d_remedies, toy2d_settings
+from .explanations import TOY2D_EXPLANATION
 from .plotting import plot_value
 from .session import LiveSession, one_torch_thread
 
@@ -43,82 +44,13 @@ SETTING_NAMES = (
 )
 # remedies, applied at once to the running model (D restarts, G carries on)
 REMEDY_NAMES = ("minibatch_discrimination", "minibatch_stddev", "pack", "unroll_steps", "loss")
-PACK_CHOICES = [("off", 1), ("2", 2), ("3", 3), ("4", 4)]
 # the user's own points are written here, one file per upload or drawing
 USER_DATA_DIR = Path(tempfile.gettempdir()) / "gan-explorer-user-data"
 
-EXPLANATION = """
-### How to read the figure
-Black dots: real samples. Green dots: the generator's samples from fixed noise, so the cloud
-moves smoothly. Colours: the discriminator D(x) over the plane, blue where it says "real", red
-where it says "fake" (for least squares, hinge and WGAN-GP, its raw score). Orange arrows:
-where G's loss pushes each generated sample, −∇ₓ loss. Green mesh (layer "warped grid"): a
-square grid of noise z, mapped through G. Purple circles: the mode centres.
-
-### Mode collapse, measured
-As in VEEGAN (Srivastava et al. 2017) and PacGAN (Lin et al. 2018), on 2,500 generated
-samples: a sample is **high quality** within 3 standard deviations of its nearest mode; a mode is
-**covered** when at least one high-quality sample is nearest to it; **mode KL** is the KL
-divergence from the high-quality samples' histogram over the modes to the uniform one (0 when
-they are spread evenly). The bars count high-quality samples per mode; the timeline below shows
-the share of each mode over the run: a plain GAN hops from mode to mode or settles on a few.
-
-### The remedies
-- **Minibatch discrimination** (Salimans et al. 2016, §3.2): D also sees how close each sample is
-  to the others in its batch, so a batch piled on one mode is easy to reject.
-- **Minibatch standard deviation** (Karras et al. 2018, §3): D sees the batch's spread.
-- **Packing** (PacGAN): D judges m samples at once.
-- **Unrolled D** (Metz et al. 2017): G's loss looks k D updates ahead.
-- **Losses**: least squares (Mao et al. 2017), hinge, WGAN with gradient penalty (Gulrajani et
-  al. 2017), and the saturating minimax loss for contrast.
-
-Switching a remedy while training applies it at once: D restarts in its new form and G carries
-on from where it is, so you can watch a collapsed generator spread out. *Side by side* trains
-two copies from the same seed, same data and same noise batches: left the plain GAN (every
-remedy off, the preset's loss), right your choice.
-"""
 
 
 def _preset_choices() -> list[tuple[str, str]]:
     return [(p.title, p.name) for p in PRESETS_2D.values()]
-
-
-def build_settings(defaults: ToyConfig) -> dict[str, gr.components.Component]:
-    c: dict[str, gr.components.Component] = {}
-    c["dataset"] = gr.Dropdown(list(DATASETS_2D), value=defaults.dataset, label="data", elem_id="toy2d-dataset")
-    with gr.Row():
-        c["d_lr"] = gr.Number(defaults.d_lr, label="D learning rate", elem_id="toy2d-d-lr")
-        c["g_lr"] = gr.Number(defaults.g_lr, label="G learning rate", elem_id="toy2d-g-lr")
-    with gr.Row():
-        c["k_d_steps"] = gr.Number(defaults.k_d_steps, precision=0, label="k: D steps per G step", elem_id="toy2d-k")
-        c["batch_size"] = gr.Number(defaults.batch_size, precision=0, label="batch size", elem_id="toy2d-batch")
-    with gr.Row():
-        c["seed"] = gr.Number(defaults.seed, precision=0, label="seed", elem_id="toy2d-seed")
-        c["steps"] = gr.Number(defaults.steps, precision=0, label="iterations (Play stops there)",
-                               elem_id="toy2d-steps")
-    c.update(network_size_controls(defaults))
-    with gr.Row():
-        c["noise_dim"] = gr.Number(defaults.noise_dim, precision=0, label="noise dimension")
-        c["r1_gamma"] = gr.Number(defaults.r1_gamma, label="R1 penalty γ on D")
-    c["lr_final_fraction"] = gr.Number(defaults.lr_final_fraction, label="learning rates decay to ×")
-    return c
-
-
-def build_remedies(defaults: ToyConfig) -> dict[str, gr.components.Component]:
-    c: dict[str, gr.components.Component] = {}
-    c["minibatch_discrimination"] = gr.Checkbox(defaults.minibatch_discrimination,
-                                                label="minibatch discrimination (Salimans et al. 2016)",
-                                                elem_id="toy2d-mbd")
-    c["minibatch_stddev"] = gr.Checkbox(defaults.minibatch_stddev,
-                                        label="minibatch standard deviation (Karras et al. 2018)",
-                                        elem_id="toy2d-mbstd")
-    c["pack"] = gr.Radio(PACK_CHOICES, value=defaults.pack, label="packing, samples per pack (PacGAN)",
-                         elem_id="toy2d-pack")
-    c["unroll_steps"] = gr.Slider(0, 10, value=defaults.unroll_steps, step=1,
-                                  label="unrolled D: look-ahead steps (Metz et al. 2017; 0 = off)",
-                                  elem_id="toy2d-unroll")
-    c["loss"] = gr.Dropdown(list(LOSSES), value=defaults.loss, label="objective", elem_id="toy2d-loss")
-    return c
 
 
 class Session2D(LiveSession):
@@ -404,9 +336,9 @@ def build_tab(demo: gr.Blocks) -> None:
                                elem_id="toy2d-twin")
             with gr.Group():
                 gr.Markdown("**Remedies for mode collapse** (applied at once)")
-                remedies = build_remedies(defaults)
+                remedies = toy2d_remedies(defaults)
             with gr.Accordion("data, networks and optimisation (applied on ↺ Reset)", open=False):
-                settings = build_settings(defaults)
+                settings = toy2d_settings(defaults)
             with gr.Accordion("your own data: upload a CSV or draw", open=False):
                 upload = gr.File(label="CSV of x,y rows (at most 100,000 rows, 5 MB)", file_types=[".csv", ".txt"],
                                  type="filepath", elem_id="toy2d-upload")
@@ -415,7 +347,7 @@ def build_tab(demo: gr.Blocks) -> None:
                                       canvas_size=(400, 400), elem_id="toy2d-sketch", layers=False)
                 use_drawing = gr.Button("train on my drawing", elem_id="toy2d-use-drawing")
                 data_note = gr.Markdown(elem_id="toy2d-data-note")
-    gr.Markdown(EXPLANATION)
+    gr.Markdown(TOY2D_EXPLANATION)
 
     setting_list = [settings[name] for name in SETTING_NAMES]
     remedy_list = [remedies[name] for name in REMEDY_NAMES]

@@ -46,10 +46,12 @@ class MinibatchDiscrimination(nn.Module):
         self.T = nn.Parameter(torch.randn(in_features, kernels * kernel_dim) * 0.05)
 
     def kernel_rows(self, features: torch.Tensor) -> torch.Tensor:
+        """The rows M_{i,b} = f(x_i) T of every sample (Salimans et al. 2016, sec. 3.2)."""
         # features: (N, A) -> M: (N, B, C)
         return (features @ self.T).view(-1, self.kernels, self.kernel_dim)
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
+        """f(x_i) with o(x_i) appended, each sample compared with the others of its group."""
         # features: (N, A) -> (N, A + B)
         rows = self.kernel_rows(features)
         n = len(rows)

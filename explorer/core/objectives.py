@@ -13,6 +13,8 @@ every loss below is a sum of softplus terms and stays finite for any logit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch.nn.functional import softplus
 
@@ -76,6 +78,7 @@ class NonSaturatingGeneratorLoss:
 
     @staticmethod
     def of_d(d: torch.Tensor) -> torch.Tensor:
+        """The loss as a function of D(G(z)), for the explanatory plot."""
         return -torch.log(d)
 
 
@@ -91,9 +94,11 @@ class Objective:
     gradient_penalty = False
 
     def d_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """What D minimises, from its raw outputs on a real batch and a fake batch."""
         raise NotImplementedError
 
     def g_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        """What G minimises, from D's raw outputs on a fake batch."""
         raise NotImplementedError
 
 
@@ -104,7 +109,8 @@ class NonSaturatingObjective(Objective):
     title = "non-saturating (Goodfellow et al. 2014, sec. 3)"
     g_loss = staticmethod(NonSaturatingGeneratorLoss())
 
-    def d_loss(self, real, fake):
+    def d_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """-V(D, G) on the minibatch (eq. 1)."""
         return discriminator_loss(real, fake)
 
 
@@ -126,10 +132,12 @@ class LeastSquaresObjective(Objective):
     title = "least squares (Mao et al. 2017)"
     probability = False
 
-    def d_loss(self, real, fake):
+    def d_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """1/2 E[(D(x) - 1)^2] + 1/2 E[D(G(z))^2] (Mao et al. 2017, eq. 2)."""
         return 0.5 * (real - 1).pow(2).mean() + 0.5 * fake.pow(2).mean()
 
-    def g_loss(self, fake):
+    def g_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        """1/2 E[(D(G(z)) - 1)^2] (Mao et al. 2017, eq. 2)."""
         return 0.5 * (fake - 1).pow(2).mean()
 
 
@@ -141,10 +149,12 @@ class HingeObjective(Objective):
     title = "hinge (Lim & Ye 2017; Miyato et al. 2018)"
     probability = False
 
-    def d_loss(self, real, fake):
+    def d_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))] (Miyato et al. 2018, eq. 16)."""
         return torch.relu(1 - real).mean() + torch.relu(1 + fake).mean()
 
-    def g_loss(self, fake):
+    def g_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        """-E[D(G(z))] (Miyato et al. 2018, eq. 16)."""
         return -fake.mean()
 
 
@@ -159,14 +169,16 @@ class WassersteinGPObjective(Objective):
     probability = False
     gradient_penalty = True
 
-    def d_loss(self, real, fake):
+    def d_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """E[D(G(z))] - E[D(x)], the critic's loss before the penalty (Gulrajani et al. 2017)."""
         return fake.mean() - real.mean()
 
-    def g_loss(self, fake):
+    def g_loss(self, fake: torch.Tensor) -> torch.Tensor:
+        """-E[D(G(z))] (Gulrajani et al. 2017, Algorithm 1)."""
         return -fake.mean()
 
 
-def gradient_penalty(critic, real: torch.Tensor, fake: torch.Tensor, generator: torch.Generator,
+def gradient_penalty(critic: Callable[[torch.Tensor], torch.Tensor], real: torch.Tensor, fake: torch.Tensor, generator: torch.Generator,
                      pack: int = 1) -> torch.Tensor:
     """Gulrajani et al. (2017), eq. 3: E[(||grad_x D(x_hat)||_2 - 1)^2], x_hat = e x + (1 - e) x~,
     e ~ U[0, 1] per sample (per pack, for a packed D, whose input is the pack). `critic` maps a
@@ -187,4 +199,5 @@ OBJECTIVES: dict[str, type[Objective]] = {
 
 
 def objective(name: str) -> Objective:
+    """The objective of that name (OBJECTIVES: the config's `loss` vocabulary)."""
     return OBJECTIVES[name]()

@@ -32,13 +32,16 @@ class Run(Protocol):
     once `iteration` has reached it."""
 
     @property
-    def iteration(self) -> int: ...
+    def iteration(self) -> int:
+        """Iterations of Algorithm 1 trained so far."""
 
     @property
-    def budget(self) -> int: ...
+    def budget(self) -> int:
+        """The iterations the run's config asks for."""
 
     @property
-    def finished(self) -> bool: ...
+    def finished(self) -> bool:
+        """True once `iteration` has reached `budget`."""
 
     def train_iteration(self) -> None:
         """One iteration of Algorithm 1, with whatever the run records after it."""
