@@ -23,6 +23,7 @@ import argparse
 import json
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -51,10 +52,12 @@ class DigitClassifier(nn.Module):
         self.head = nn.Sequential(nn.Dropout(0.25), nn.Linear(FEATURE_DIM, 10))
 
     def forward_features(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(logits N x 10, features N x 128) of images in [-1, 1], N x 1 x 28 x 28."""
         feats = self.features(self.conv(images))   # N x 128
         return self.head(feats), feats
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """The logits, N x 10."""
         return self.forward_features(images)[0]
 
 
@@ -79,7 +82,7 @@ def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
 
 
 def train_classifier(images: np.ndarray, labels: np.ndarray, epochs: int = 40, batch: int = 128,
-                     seed: int = 0, log=print) -> DigitClassifier:
+                     seed: int = 0, log: Callable[[str], object] = print) -> DigitClassifier:
     """Adam 1e-3 with a cosine schedule, cross-entropy, augmented batches."""
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
@@ -125,6 +128,7 @@ def classify(model: DigitClassifier, images: torch.Tensor, batch: int = 1000) ->
 
 
 def accuracy(model: DigitClassifier, digits: Digits, indices: np.ndarray | None = None) -> float:
+    """The fraction of the digits (all, or those at `indices`) that the model classifies correctly."""
     images, labels = digits.images, digits.labels
     if indices is not None:
         images, labels = images[indices], labels[indices]
@@ -133,6 +137,7 @@ def accuracy(model: DigitClassifier, digits: Digits, indices: np.ndarray | None 
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Train the classifier, write its weights and its card (JSON), print the card; returns 0."""
     parser = argparse.ArgumentParser(description="Train the quality classifier on the embedded digits.")
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)

@@ -108,4 +108,5 @@ class DcganConfig(ConfigBase):
         self._check_int("grid_samples", 1, 400)
 
     def remedies(self) -> tuple[str, ...]:
+        """The names of the remedies for mode collapse that are switched on (minibatch discrimination only)."""
         return ("minibatch-discrimination",) if self.minibatch_discrimination else ()

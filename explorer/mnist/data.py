@@ -206,6 +206,7 @@ def cache_folder() -> Path:
 
 
 def md5_of(path: Path) -> str:
+    """The MD5 of the file at `path`, as a hex string."""
     digest = hashlib.md5()
     with open(path, "rb") as stream:
         for chunk in iter(lambda: stream.read(1 << 20), b""):

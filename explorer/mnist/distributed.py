@@ -15,16 +15,20 @@ import torch.distributed as dist
 
 @dataclass(frozen=True)
 class ProcessGroup:
+    """This process's place in the run: its rank, the number of processes and its device."""
+
     rank: int = 0
     world_size: int = 1
     device: torch.device | None = None   # None: the config's device choice
 
     @property
     def is_main(self) -> bool:
+        """True for rank 0, the main process."""
         return self.rank == 0
 
 
 def launched_by_torchrun() -> bool:
+    """True when the environment describes more than one process (WORLD_SIZE > 1)."""
     return int(os.environ.get("WORLD_SIZE", "1")) > 1
 
 
@@ -43,10 +47,12 @@ def init_from_env(device_choice: str) -> ProcessGroup:
 
 
 def barrier(group: ProcessGroup) -> None:
+    """Wait for every process of the group; nothing to do for a single process."""
     if group.world_size > 1:
         dist.barrier()
 
 
 def shutdown(group: ProcessGroup) -> None:
+    """Leave the process group, when there is one to leave."""
     if group.world_size > 1 and dist.is_initialized():
         dist.destroy_process_group()

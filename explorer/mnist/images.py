@@ -30,10 +30,12 @@ def enlarge(image: np.ndarray, factor: int) -> np.ndarray:
 
 
 def png_bytes(image: np.ndarray) -> bytes:
+    """A uint8 H x W greyscale image as the bytes of a PNG file."""
     buffer = io.BytesIO()
     Image.fromarray(np.asarray(image, dtype=np.uint8), mode="L").save(buffer, format="PNG")
     return buffer.getvalue()
 
 
 def write_png(path: str | Path, image: np.ndarray) -> None:
+    """Write a uint8 H x W greyscale image to `path` as a PNG file."""
     Path(path).write_bytes(png_bytes(image))

@@ -40,6 +40,7 @@ def slerp(z0: torch.Tensor, z1: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
 
 
 def interpolate(z0: torch.Tensor, z1: torch.Tensor, steps: int, mode: str) -> torch.Tensor:
+    """`steps` points from z0 to z1, (steps, d): on the segment ('linear') or the great circle ('spherical')."""
     t = torch.linspace(0.0, 1.0, steps, dtype=z0.dtype)
     if mode == "linear":
         return lerp(z0, z1, t)

@@ -42,6 +42,7 @@ def inception_score(probs: np.ndarray, splits: int = 10) -> tuple[float, float]:
 
 
 def gaussian_stats(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, covariance) of features N x d: the Gaussian of the Frechet distance (Heusel et al. 2017, eq. 6)."""
     features = np.asarray(features, dtype=np.float64)
     return features.mean(0), np.cov(features, rowvar=False)
 
@@ -71,6 +72,7 @@ def class_histogram(probs: np.ndarray) -> np.ndarray:
 
 
 def classes_covered(histogram: np.ndarray, min_share: float = MIN_CLASS_SHARE) -> int:
+    """The number of classes that get at least `min_share` of the samples."""
     total = max(1, int(np.sum(histogram)))
     return int((np.asarray(histogram) / total >= min_share).sum())
 

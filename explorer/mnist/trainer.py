@@ -102,18 +102,22 @@ class DcganTrainer:
 
     @property
     def iterations_per_epoch(self) -> int:
+        """Whole iterations in one epoch: one pass over the digits by all the processes together."""
         return len(self.digits) // (self.images_per_iteration * self.world_size)
 
     @property
     def total_iterations(self) -> int:
+        """The iterations the run takes: config.epochs epochs."""
         return self.config.epochs * self.iterations_per_epoch
 
     @property
     def epoch(self) -> float:
+        """Epochs trained so far, fractional."""
         return self.iteration / max(1, self.iterations_per_epoch)
 
     @property
     def done(self) -> bool:
+        """True once the run has trained all its iterations."""
         return self.iteration >= self.total_iterations
 
     def _next_batch(self) -> torch.Tensor:
@@ -264,6 +268,7 @@ class DcganTrainer:
         return seeded_noise(n, self.config.noise_dim, seed)
 
     def grid_images(self) -> torch.Tensor:
+        """G's images on the fixed grid noise, as `generate` returns them."""
         return self.generate(self.grid_noise)
 
     # ------------------------------------------------------------------ checkpoints

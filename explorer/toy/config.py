@@ -169,6 +169,7 @@ class ToyConfig(ConfigBase):
 
     @property
     def data_dim(self) -> int:
+        """1 for the 1-D datasets, 2 for the 2-D ones (custom points included)."""
         return 1 if self.dataset in DATASETS_1D else 2
 
     def remedies(self) -> tuple[str, ...]:

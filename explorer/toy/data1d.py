@@ -25,6 +25,7 @@ class Distribution1D:
     plot_range: tuple[float, float]
 
     def pdf(self, x: np.ndarray) -> np.ndarray:
+        """The exact density p_data(x) at each x (the black dotted line of Goodfellow et al. 2014, Fig. 1)."""
         raise NotImplementedError
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
@@ -38,16 +39,21 @@ class Distribution1D:
 
 @dataclass(frozen=True)
 class Gaussian(Distribution1D):
+    """The normal distribution N(mean, std^2)."""
+
     mean: float = 0.0
     std: float = 1.0
 
     def pdf(self, x: np.ndarray) -> np.ndarray:
+        """The normal density at each x."""
         return stats.norm.pdf(x, self.mean, self.std)
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n samples mean + std * e, e ~ N(0, 1), shape (n, 1)."""
         return self.mean + self.std * torch.randn(n, 1, generator=generator)
 
     def support(self) -> tuple[float, float]:
+        """The 0.5 % and 99.5 % quantiles."""
         lo, hi = stats.norm.ppf([0.005, 0.995], self.mean, self.std)
         return float(lo), float(hi)
 
@@ -60,14 +66,17 @@ class GaussianMixture(Distribution1D):
     std: float = 0.5
 
     def pdf(self, x: np.ndarray) -> np.ndarray:
+        """The mixture density at each x: the mean of the component densities."""
         return np.mean([stats.norm.pdf(x, m, self.std) for m in self.means], axis=0)
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n samples, shape (n, 1): a component drawn uniformly, then a Gaussian sample from it."""
         means = torch.tensor(self.means, dtype=torch.float32)
         which = torch.randint(len(self.means), (n,), generator=generator)
         return (means[which] + self.std * torch.randn(n, generator=generator)).unsqueeze(1)
 
     def support(self) -> tuple[float, float]:
+        """The 0.5 % and 99.5 % quantiles of the mixture, found by root finding on its CDF."""
         cdf = lambda t: np.mean([stats.norm.cdf(t, m, self.std) for m in self.means])  # noqa: E731
         from scipy.optimize import brentq
 
@@ -81,16 +90,21 @@ class GaussianMixture(Distribution1D):
 
 @dataclass(frozen=True)
 class Uniform(Distribution1D):
+    """The uniform distribution on [low, high]."""
+
     low: float = 0.0
     high: float = 1.0
 
     def pdf(self, x: np.ndarray) -> np.ndarray:
+        """1 / (high - low) on [low, high], 0 elsewhere."""
         return stats.uniform.pdf(x, self.low, self.high - self.low)
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n uniform samples on [low, high), shape (n, 1)."""
         return self.low + (self.high - self.low) * torch.rand(n, 1, generator=generator)
 
     def support(self) -> tuple[float, float]:
+        """[low, high] less 0.5 % of its width at each end."""
         width = self.high - self.low
         return self.low + 0.005 * width, self.high - 0.005 * width
 
@@ -107,13 +121,16 @@ class ShiftedLogNormal(Distribution1D):
         return stats.lognorm(s=self.sigma, loc=self.shift, scale=math.exp(self.mu))
 
     def pdf(self, x: np.ndarray) -> np.ndarray:
+        """The shifted log-normal density at each x."""
         return self._frozen().pdf(x)
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n samples shift + exp(mu + sigma * e), e ~ N(0, 1), shape (n, 1)."""
         e = torch.randn(n, 1, generator=generator)
         return self.shift + torch.exp(self.mu + self.sigma * e)
 
     def support(self) -> tuple[float, float]:
+        """The 0.5 % and 99.5 % quantiles."""
         lo, hi = self._frozen().ppf([0.005, 0.995])
         return float(lo), float(hi)
 
@@ -136,4 +153,5 @@ DATASETS: dict[str, Distribution1D] = {
 
 
 def get_dataset(name: str) -> Distribution1D:
+    """The named 1-D dataset (a key of DATASETS)."""
     return DATASETS[name]

@@ -56,17 +56,21 @@ class GaussianMixture2D(Distribution2D):
     """Equal-weight isotropic Gaussians around `modes` with standard deviation `mode_std`."""
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n samples, shape (n, 2): a mode drawn uniformly, then isotropic Gaussian noise around it."""
         centres = torch.as_tensor(self.modes, dtype=torch.float32)
         which = torch.randint(len(centres), (n,), generator=generator)
         return centres[which] + self.mode_std * torch.randn(n, 2, generator=generator)
 
 
 def ring_modes(count: int = 8, radius: float = 1.0) -> np.ndarray:
+    """`count` centres on the circle of `radius` at angles 2 pi k / count, shape (count, 2); ring8 by default."""
     angles = 2 * np.pi * np.arange(count) / count
     return np.stack([radius * np.cos(angles), radius * np.sin(angles)], axis=1)
 
 
 def grid_modes(side: int = 5, spacing: float = 2.0) -> np.ndarray:
+    """side^2 centres on a square grid of `spacing` centred at the origin, shape (side^2, 2); by default
+    grid25's {-4, -2, 0, 2, 4}^2."""
     coords = spacing * (np.arange(side) - (side - 1) / 2)
     xs, ys = np.meshgrid(coords, coords, indexing="ij")
     return np.stack([xs.ravel(), ys.ravel()], axis=1)
@@ -79,6 +83,7 @@ class TwoMoons(Distribution2D):
     noise: float = 0.05
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n samples, shape (n, 2): a point on either half circle, plus Gaussian noise."""
         t = math.pi * torch.rand(n, generator=generator)
         upper = torch.rand(n, generator=generator) < 0.5
         x = torch.where(upper, torch.cos(t), 1 - torch.cos(t))
@@ -95,6 +100,7 @@ class Spiral(Distribution2D):
     noise: float = 0.04
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n samples, shape (n, 2): points along the arm, plus Gaussian noise."""
         # uniform along the arc length (approximately): t ~ sqrt(U) for r proportional to t
         t = torch.sqrt(torch.rand(n, generator=generator)) * self.turns * 2 * math.pi
         r = t / (self.turns * 2 * math.pi) * 1.8
@@ -107,6 +113,7 @@ class Checkerboard(Distribution2D):
     """Uniform on the dark squares of a 4 x 4 checkerboard over [-2, 2]^2."""
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n samples, shape (n, 2): a dark square drawn uniformly, then a uniform point in it."""
         u = torch.rand(n, 2, generator=generator)
         cell = torch.randint(8, (n,), generator=generator)
         row = cell // 2
@@ -123,6 +130,7 @@ class PointCloud(Distribution2D):
     points: np.ndarray | None = None
 
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n of the user's points drawn with replacement, shape (n, 2)."""
         data = torch.as_tensor(self.points, dtype=torch.float32)
         return data[torch.randint(len(data), (n,), generator=generator)]
 
@@ -207,6 +215,7 @@ def _is_number(cell: str) -> bool:
 
 
 def points_to_csv(points: np.ndarray) -> str:
+    """Points (n, 2) as CSV text with an x,y header row, as parse_points_csv reads it."""
     return "x,y\n" + "\n".join(f"{x:.6g},{y:.6g}" for x, y in points) + "\n"
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .snapshots import Snapshot1D, Snapshot2D
+
 
 @dataclass
 class RunHistory:
@@ -21,7 +23,8 @@ class RunHistory:
     # one list per key of snapshot.measurements(), e.g. "iteration", "js_divergence"
     traces: dict[str, list[float]] = field(default_factory=dict)
 
-    def add(self, snapshot) -> None:
+    def add(self, snapshot: Snapshot1D | Snapshot2D) -> None:
+        """Append the snapshot and its measurements to the traces; thin the snapshots when over the limit."""
         for key, value in snapshot.measurements().items():
             self.traces.setdefault(key, []).append(float(value))
         self.snapshots.append(snapshot)
@@ -30,7 +33,8 @@ class RunHistory:
             self.snapshots = self.snapshots[:-1][::2] + [latest]
 
     @property
-    def latest(self):
+    def latest(self) -> Snapshot1D | Snapshot2D | None:
+        """The newest snapshot, or None before the first."""
         return self.snapshots[-1] if self.snapshots else None
 
     def __len__(self) -> int:

@@ -12,10 +12,13 @@ import math
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
+from .snapshots import Snapshot1D
+
 LOG4 = math.log(4.0)
 
 
 def uniform_grid(low: float, high: float, points: int) -> np.ndarray:
+    """`points` evenly spaced values from `low` to `high`, both included."""
     return np.linspace(low, high, points)
 
 
@@ -29,7 +32,7 @@ def kde_bandwidth(samples: np.ndarray) -> float:
     return float(0.9 * spread * n ** (-0.2))
 
 
-def density_on_grid(samples: np.ndarray, grid: np.ndarray, bandwidth: float | None = None):
+def density_on_grid(samples: np.ndarray, grid: np.ndarray, bandwidth: float | None = None) -> tuple[np.ndarray, float]:
     """A smooth density estimate of 1-D samples on a uniform grid, and the mass off the grid.
 
     Gaussian kernel density estimation by linear binning and a discrete Gaussian convolution
@@ -123,6 +126,6 @@ EQUILIBRIUM_JS = 0.01  # nats
 EQUILIBRIUM_D_DEVIATION = 0.05
 
 
-def is_equilibrium(snapshot) -> bool:
+def is_equilibrium(snapshot: Snapshot1D) -> bool:
     """JSD(p_data || p_g) < 0.01 nats and mean |D(x) - 1/2| < 0.05 over the data's support."""
     return snapshot.js < EQUILIBRIUM_JS and snapshot.d_deviation < EQUILIBRIUM_D_DEVIATION

@@ -28,6 +28,8 @@ QUALITY_STDS = 3.0
 
 @dataclass(frozen=True)
 class ModeMetrics:
+    """The VEEGAN/PacGAN mode statistics of a set of samples (see the module docstring)."""
+
     counts: np.ndarray  # (k,) high-quality samples nearest to each mode
     nearest_counts: np.ndarray  # (k,) all finite samples nearest to each mode, whatever their distance
     low_quality: int  # samples farther than 3 std from every mode
@@ -37,6 +39,7 @@ class ModeMetrics:
 
     @property
     def total_modes(self) -> int:
+        """The number of modes k."""
         return len(self.counts)
 
 
@@ -75,7 +78,8 @@ def mode_metrics(samples: np.ndarray, centres: np.ndarray, std: float,
     )
 
 
-def binned_js(real: np.ndarray, fake: np.ndarray, box, bins: int = 40) -> float:
+def binned_js(real: np.ndarray, fake: np.ndarray, box: tuple[tuple[float, float], tuple[float, float]],
+              bins: int = 40) -> float:
     """Jensen-Shannon divergence (nats) between the 2-D histograms of `real` and `fake` on a
     bins x bins grid over `box` ((x_low, x_high), (y_low, y_high)); samples outside the box fall
     in one extra cell. From finite samples it is biased upwards (about 0.05 nats for 2,500 vs

@@ -34,6 +34,7 @@ class MLP(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        """The network's output for a batch of inputs."""
         # inputs: (batch, in_dim) -> (batch, out_dim)
         return self.net(inputs)
 
@@ -76,10 +77,12 @@ class ToyDiscriminator(nn.Module):
         self.head = nn.Linear(head_in, 1)
 
     def packed(self, inputs: torch.Tensor) -> torch.Tensor:
+        """The inputs regrouped into packs of `pack` samples, one row each (PacGAN, Lin et al. 2018, section 3)."""
         # inputs: (N * pack, data_dim) -> (N, pack * data_dim): consecutive samples form a pack
         return inputs.reshape(-1, self.pack * self.data_dim)
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        """The raw output l(x) for each pack: a logit or a score, depending on the objective."""
         # inputs: (N * pack, data_dim) -> outputs (N,)
         features = self.body(self.packed(inputs))  # (N, width)
         if self.use_stddev:

@@ -125,6 +125,7 @@ def figure_1d(
 
 
 def figure_title(s: Snapshot1D) -> str:
+    """The figure's title: label, iteration and phase, JS(p_data || p_g), V(D, G) and mean |D - 1/2|."""
     head = f"{s.label} · " if s.label else ""
     phase = f" ({s.phase})" if s.phase else ""
     return (

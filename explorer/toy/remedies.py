@@ -19,12 +19,15 @@ DEFAULT_UNROLL_STEPS = 5
 
 @dataclass(frozen=True)
 class Remedy:
+    """A remedy for mode collapse: its name, a title that cites its paper, and the config changes it makes."""
+
     name: str
     title: str
     changes: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_objective(self) -> bool:
+        """True when the remedy is an objective (it changes the loss): a run takes one at most."""
         return "loss" in self.changes
 
 
@@ -67,6 +70,7 @@ def parse_remedies(values: list[str]) -> list[Remedy]:
 
 
 def apply_remedies(config: ToyConfig, remedies: list[Remedy]) -> ToyConfig:
+    """The config with the changes of every remedy applied, in order."""
     changes: dict[str, Any] = {}
     for remedy in remedies:
         changes.update(remedy.changes)

@@ -11,6 +11,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Snapshot1D:
+    """What one frame of the 1-D figure (Goodfellow et al. 2014, Fig. 1) is drawn from, with its measurements."""
+
     iteration: int
     # the x grid and the curves of Goodfellow et al. (2014), Fig. 1, on it
     x: np.ndarray
@@ -38,6 +40,7 @@ class Snapshot1D:
     label: str = ""  # e.g. "(b) after the inner D loop" for the paper's panels
 
     def with_label(self, label: str) -> "Snapshot1D":
+        """A copy of the snapshot with `label`."""
         return replace(self, label=label)
 
     def curves(self) -> dict[str, np.ndarray]:
@@ -45,6 +48,7 @@ class Snapshot1D:
         return {"x": self.x, "p_data": self.p_data, "p_g": self.p_g, "d": self.d, "d_star": self.d_star}
 
     def measurements(self) -> dict[str, float]:
+        """The snapshot's scalar measurements by name (the keys of RunHistory.traces)."""
         return {
             "iteration": self.iteration,
             "js_divergence": self.js,
@@ -60,6 +64,9 @@ class Snapshot1D:
 
 @dataclass(frozen=True)
 class Snapshot2D:
+    """What one frame of the 2-D figure is drawn from: samples, D's heatmap, the warped z grid,
+    the push arrows, and the measurements (with the mode metrics when the data has modes)."""
+
     iteration: int
     plot_range: tuple[tuple[float, float], tuple[float, float]]
     real: np.ndarray  # (n, 2) fixed real samples to draw
@@ -89,9 +96,11 @@ class Snapshot2D:
 
     @property
     def has_modes(self) -> bool:
+        """True when the data is a mixture of Gaussians, measured with the mode metrics."""
         return self.mode_centres is not None
 
     def measurements(self) -> dict[str, float]:
+        """The snapshot's scalar measurements by name, the mode metrics included when there are modes."""
         out = {
             "iteration": self.iteration,
             "binned_js": self.binned_js,

@@ -268,6 +268,7 @@ class ToyTrainer:
         return self.step_g()
 
     def train(self, iterations: int) -> StepStats:
+        """`iterations` iterations of Algorithm 1; returns the numbers of the last step."""
         for _ in range(iterations):
             self.step()
         return self.last
@@ -284,10 +285,12 @@ class ToyTrainer:
     # ------------------------------------------------------------------ measuring
     @torch.no_grad()
     def generate(self, noise: torch.Tensor) -> np.ndarray:
+        """G(z) for a batch of noise (batch, noise_dim), as an array (batch, data_dim)."""
         return self.generator(noise.to(self.device)).cpu().numpy()
 
     @torch.no_grad()
     def discriminate(self, x: np.ndarray) -> np.ndarray:
+        """sigmoid(l(x)) at the points x, float64: D(x) for the objectives of Goodfellow et al. (2014)."""
         inputs = torch.as_tensor(x, dtype=torch.float32, device=self.device).reshape(-1, self.data_dim)
         return torch.sigmoid(self.discriminator(inputs)).cpu().numpy().astype(np.float64)
 
