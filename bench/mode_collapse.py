@@ -16,7 +16,7 @@ wall-clock seconds per run (training plus the one evaluation), and PacGAN's publ
 row for reference. Remedy names come from explorer.toy.remedies.REMEDIES and combine with commas
 ("pack4", "minibatch-discrimination,least-squares"); "none" is the preset as it is.
 
-The figures in the presets' descriptions (explorer/config.py) were produced on 1 CPU thread by
+The figures in the presets' descriptions (explorer/toy/preset_texts.py) were produced on 1 CPU thread by
 
     python bench/mode_collapse.py --seeds 100-109 --json /tmp/mode_collapse.json
 

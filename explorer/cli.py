@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                         f"{', '.join(d for d in DATASETS_2D if d != 'custom')} (2-D)")
     source.add_argument("--data-csv", type=Path, help="your own 2-D points: a CSV file of x,y rows")
     source.add_argument("--config", type=Path, help="a config.json (e.g. from an earlier run)")
+    source.add_argument("--resume", type=Path, metavar="CHECKPOINT",
+                        help="an earlier run's checkpoint.pt: train on from where it stopped, exactly as "
+                        "if it had not (give --steps to go further than its budget)")
     toy.add_argument("--steps", type=int, help="training iterations (each k D updates and one G update)")
     toy.add_argument("--seed", type=int, help="random seed")
     toy.add_argument("--loss", help=f"objective: {', '.join(LOSSES)} (1-D: the first two)")
@@ -80,7 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     mnist.add_argument("--config", type=Path, help="a config.json (e.g. from an earlier run)")
-    mnist.add_argument("--epochs", type=int, help="passes over the digits (default 40)")
+    mnist.add_argument("--resume", type=Path, metavar="CHECKPOINT",
+                       help="an earlier run's checkpoint.pt: train on from where it stopped (give --epochs "
+                       "to go further than its budget)")
+    mnist.add_argument("--epochs", type=int, help="passes over the digits (default 36)")
     mnist.add_argument("--data", help="'embedded' (5,000 digits that ship with the project; the "
                        "default), 'full' (70,000, downloaded once and checksummed) or a folder of IDX files")
     mnist.add_argument("--device", choices=("auto", "cpu", "cuda"), help="default auto: CUDA when present")
@@ -96,8 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def config_from_args(args: argparse.Namespace) -> ToyConfig:
-    if args.preset is not None:
+def config_from_args(args: argparse.Namespace, resumed: ToyConfig | None = None) -> ToyConfig:
+    """The toy run's config: a preset, a config.json, the user's points, a dataset or the
+    `resumed` checkpoint's config, with the command line's changes on top."""
+    if resumed is not None:
+        config = resumed
+    elif args.preset is not None:
         config = preset_config(args.preset)
     elif args.config is not None:
         try:
@@ -132,9 +142,29 @@ def run_toy(args: argparse.Namespace) -> int:
 
     from .toy.metrics import is_equilibrium
     from .toy.report import timeline_figure, write_figure_html
+    from .toy.checkpoint import save_toy_checkpoint
     from .toy.run import ToyRun
+    from .toy.trainer import ToyTrainer
 
-    config = config_from_args(args)
+    trainer = None
+    if args.resume is not None:
+        from .core.checkpoint import CheckpointError
+        from .toy.checkpoint import load_toy_checkpoint
+
+        try:
+            trainer = load_toy_checkpoint(args.resume)
+        except CheckpointError as err:
+            raise ConfigError(str(err)) from None
+    config = config_from_args(args, trainer.config if trainer is not None else None)
+    if trainer is not None and config != trainer.config:
+        # the command line changed the run (--steps, --set): a trainer of the new config takes
+        # the saved state, as long as the networks keep their shapes
+        state, trainer = trainer.state(), ToyTrainer(config)
+        try:
+            trainer.load_state(state)
+        except (RuntimeError, ValueError) as err:
+            first = str(err).strip().splitlines()[0][:200]
+            raise ConfigError(f"the changes do not fit the checkpoint's networks ({first})") from None
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -142,14 +172,14 @@ def run_toy(args: argparse.Namespace) -> int:
     (args.out / "config.json").write_text(config.to_json() + "\n")
     torch.set_num_threads(1)  # toy networks are overhead-bound: one thread is fastest
     try:
-        run = ToyRun(config)
+        run = ToyRun(config, trainer=trainer)
     except DataError as err:
         raise ConfigError(str(err)) from None
-    started = time.perf_counter()
+    started, first_iteration = time.perf_counter(), run.iteration
     from tqdm import tqdm
 
-    bar = tqdm(total=config.steps, unit="it", disable=args.no_progress, file=sys.stderr,
-               desc=f"toy {config.dataset}")
+    bar = tqdm(total=config.steps, initial=first_iteration, unit="it", disable=args.no_progress,
+               file=sys.stderr, desc=f"toy {config.dataset}")
     try:
         chunk = config.snapshot_every
         while run.iteration < config.steps:
@@ -168,13 +198,14 @@ def run_toy(args: argparse.Namespace) -> int:
     metrics.update(
         iterations=run.iteration,
         seconds=round(seconds, 3),
-        iterations_per_second=round(run.iteration / seconds, 1) if seconds > 0 else None,
+        iterations_per_second=round((run.iteration - first_iteration) / seconds, 1) if seconds > 0 else None,
         remedies=list(config.remedies()),
         trace={k: [_json_safe(v) for v in values] for k, values in run.history.traces.items()},
     )
     if not run.is_2d:
         metrics.update(equilibrium=is_equilibrium(final), panels_captured="".join(sorted(run.panels.panels)))
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    save_toy_checkpoint(args.out / "checkpoint.pt", run.trainer)
     np.save(args.out / "samples.npy", run.trainer.final_samples(2500))
     np.savez(args.out / "curves.npz", **final.curves())
     write_figure_html(timeline_figure(run.history.snapshots), args.out / "figure.html")
@@ -196,10 +227,12 @@ def _progress_fields(traces: dict[str, list[float]]) -> dict[str, str]:
     return {"binned_js": f"{traces['binned_js'][-1]:.3f}"}
 
 
-def mnist_config_from_args(args: argparse.Namespace):
+def mnist_config_from_args(args: argparse.Namespace, resumed=None):
+    """The DCGAN run's config: the defaults, a config.json or the `resumed` checkpoint's config,
+    with the command line's changes on top."""
     from .mnist.config import DcganConfig
 
-    config = DcganConfig()
+    config = DcganConfig() if resumed is None else resumed
     if args.config is not None:
         try:
             config = DcganConfig.from_json(args.config.read_text())
@@ -228,7 +261,18 @@ def run_mnist(args: argparse.Namespace) -> int:
     from .mnist.distributed import barrier, init_from_env, shutdown
     from .mnist.run import MnistRun
 
-    config = mnist_config_from_args(args)
+    state = None
+    if args.resume is not None:
+        if args.config is not None:
+            raise ConfigError("give --config or --resume, not both")
+        from .core.checkpoint import CheckpointError
+        from .mnist.checkpoint import read_checkpoint
+
+        try:
+            resumed, state = read_checkpoint(args.resume)
+        except CheckpointError as err:
+            raise ConfigError(str(err)) from None
+    config = mnist_config_from_args(args, resumed if state is not None else None)
     group = init_from_env(config.device)
     try:
         if group.is_main:
@@ -248,13 +292,19 @@ def run_mnist(args: argparse.Namespace) -> int:
             torch.set_num_threads(max(1, torch.get_num_threads() // group.world_size))
         run = MnistRun(config, digits, group.rank, group.world_size, group.device, measure=group.is_main)
         trainer = run.trainer
+        if state is not None:
+            try:
+                trainer.load_state(state)
+            except (RuntimeError, ValueError, KeyError) as err:
+                first = str(err).strip().splitlines()[0][:200]
+                raise ConfigError(f"the changes do not fit the checkpoint's networks ({first})") from None
         if group.is_main:
             print(f"DCGAN on {digits.source}; device {describe_device(trainer.device)}"
                   f"{f' x {group.world_size} processes' if group.world_size > 1 else ''}; "
                   f"{trainer.total_iterations} iterations of batch {config.batch_size}", file=sys.stderr)
         eval_every = max(1, round(args.eval_every * trainer.iterations_per_epoch)) if args.eval_every else 0
-        bar = tqdm(total=trainer.total_iterations, unit="it", disable=args.no_progress or not group.is_main,
-                   file=sys.stderr, desc="dcgan")
+        bar = tqdm(total=trainer.total_iterations, initial=trainer.iteration, unit="it",
+                   disable=args.no_progress or not group.is_main, file=sys.stderr, desc="dcgan")
         try:
             while not trainer.done:
                 todo = eval_every or trainer.total_iterations

@@ -53,6 +53,28 @@ class ConfigBase:
             hi = ")" if open_high else "]"
             raise ConfigError(f"{name} must lie in {lo}{low}, {high}{hi}; got {value}")
 
+    # the fields both families' configs share, checked alike
+    def _check_optimisation(self, lr_high: float) -> None:
+        """g_lr and d_lr in (0, lr_high]; Adam's betas in [0, 1); lr_final_fraction in [0, 1];
+        R1's gamma in [0, 1000] and its lazy interval r1_every in [1, 1000]."""
+        self._check_float("g_lr", 0.0, lr_high, open_low=True)
+        self._check_float("d_lr", 0.0, lr_high, open_low=True)
+        self._check_float("adam_beta1", 0.0, 1.0, open_high=True)
+        self._check_float("adam_beta2", 0.0, 1.0, open_high=True)
+        self._check_float("lr_final_fraction", 0.0, 1.0)
+        self._check_float("r1_gamma", 0.0, 1000.0)
+        self._check_int("r1_every", 1, 1000)
+
+    def _check_minibatch_discrimination(self, max_kernels: int) -> None:
+        """The switch, kernels B in [1, max_kernels], kernel dimension C in [1, 64], and the
+        comparison group: 0 (the whole batch) or at least 2 samples."""
+        self._check_bool("minibatch_discrimination")
+        self._check_int("minibatch_kernels", 1, max_kernels)
+        self._check_int("minibatch_kernel_dim", 1, 64)
+        self._check_int("minibatch_group", 0, 65536)
+        if getattr(self, "minibatch_group") == 1:
+            raise ConfigError("minibatch_group must be 0 (the whole batch) or at least 2; got 1")
+
     # ------------------------------------------------------------------ round trips
     def to_dict(self) -> dict[str, Any]:
         """Every field by name, as plain values."""

@@ -30,7 +30,7 @@ class DcganConfig(ConfigBase):
     g_width: int = 48
     d_width: int = 48
     loss: str = "non-saturating"
-    # G's depth: 3 (z -> 3x3 -> 7x7 -> 14 -> 28) or 2 (z -> 7x7 -> 14 -> 28), dcgan.py
+    # G's depth: 3 (z -> 3x3 -> 7x7 -> 14 -> 28) or 2 (z -> 7x7 -> 14 -> 28), networks.py
     g_depth: int = 3
     # D's strided convolutions: 3 (28 -> 14 -> 7 -> 4) or 2 (28 -> 14 -> 7)
     d_depth: int = 3
@@ -84,21 +84,10 @@ class DcganConfig(ConfigBase):
         self._check_int("d_depth", 2, 3)
         self._check_int("g_depth", 2, 3)
         self._check_int("k_d_steps", 1, 10)
-        self._check_float("g_lr", 0.0, 1.0, open_low=True)
-        self._check_float("d_lr", 0.0, 1.0, open_low=True)
-        self._check_float("adam_beta1", 0.0, 1.0, open_high=True)
-        self._check_float("adam_beta2", 0.0, 1.0, open_high=True)
+        self._check_optimisation(lr_high=1.0)
         self._check_float("g_ema_decay", 0.0, 1.0, open_high=True)
-        self._check_float("lr_final_fraction", 0.0, 1.0)
         self._check_int("augment_shift", 0, 8)
-        self._check_float("r1_gamma", 0.0, 1000.0)
-        self._check_int("r1_every", 1, 1000)
-        self._check_bool("minibatch_discrimination")
-        self._check_int("minibatch_kernels", 1, 512)
-        self._check_int("minibatch_kernel_dim", 1, 64)
-        self._check_int("minibatch_group", 0, 65536)
-        if self.minibatch_group == 1:
-            raise ConfigError("minibatch_group must be 0 (the whole batch) or at least 2; got 1")
+        self._check_minibatch_discrimination(max_kernels=512)
         self._check_int("seed", 0, 2**31 - 1)
         self._check_choice("device", DEVICES)
         self._check_bool("mixed_precision")

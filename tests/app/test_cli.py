@@ -44,6 +44,23 @@ def test_config_round_trips_through_a_run_directory(tmp_path):
     assert np.array_equal(np.load(first / "samples.npy"), np.load(second / "samples.npy"))
 
 
+def test_a_resumed_run_ends_where_an_uninterrupted_one_does(tmp_path):
+    """60 iterations, then --resume for 60 more: the same samples as 120 straight."""
+    common = ["--no-progress", "--set", "lr_final_fraction=1.0", "--set", "batch_size=64"]
+    assert main(["toy", "--preset", "ring-collapse", "--steps", "120", *common, "--out", str(tmp_path / "all")]) == 0
+    assert main(["toy", "--preset", "ring-collapse", "--steps", "60", *common, "--out", str(tmp_path / "half")]) == 0
+    assert main(["toy", "--resume", str(tmp_path / "half" / "checkpoint.pt"), "--steps", "120", "--no-progress",
+                 "--out", str(tmp_path / "rest")]) == 0
+    assert json.loads((tmp_path / "rest" / "metrics.json").read_text())["iterations"] == 120
+    np.testing.assert_allclose(np.load(tmp_path / "rest" / "samples.npy"), np.load(tmp_path / "all" / "samples.npy"),
+                               rtol=1e-5, atol=1e-6)
+    result = _cli("toy", "--resume", str(tmp_path / "half" / "checkpoint.pt"), "--set", "g_width=7",
+                  "--out", str(tmp_path / "bad"))
+    assert result.returncode == 2 and "do not fit the checkpoint's networks" in result.stderr
+    result = _cli("toy", "--resume", str(tmp_path / "half" / "config.json"), "--out", str(tmp_path / "bad"))
+    assert result.returncode == 2 and "not a PyTorch checkpoint" in result.stderr
+
+
 def test_help_lists_every_preset():
     result = _cli("toy", "--help")
     assert result.returncode == 0

@@ -118,6 +118,17 @@ def test_cli_writes_the_run_directory(tmp_path):
     assert config == DcganConfig.from_json((out / "config.json").read_text())
     assert config.minibatch_discrimination and state["iteration"] == 50
 
+    # --resume trains on from the checkpoint, here for a second epoch
+    resumed = tmp_path / "resumed"
+    result = subprocess.run(
+        [sys.executable, "-m", "explorer.cli", "mnist", "--resume", str(out / "checkpoint.pt"), "--epochs", "2",
+         "--no-progress", "--eval-every", "0", "--set", "eval_samples=1000", "--out", str(resumed)],
+        capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stderr
+    config, state = read_checkpoint(resumed / "checkpoint.pt")
+    assert state["iteration"] == 100 and config.epochs == 2 and config.minibatch_discrimination
+    assert json.loads((resumed / "metrics.json").read_text())["iterations"] == 100
+
 
 @pytest.mark.parametrize("args, message", [
     (["--data", "/no/such/folder"], "is not a folder"),
