@@ -1,4 +1,4 @@
-"""Start GAN Explorer: python launch.py [--host 127.0.0.1] [--port 7860] [--share]."""
+"""Start GAN Explorer: python launch.py [--host 127.0.0.1] [--port 7860] [--share] [--workers N]."""
 
 import argparse
 import sys
@@ -9,12 +9,16 @@ def main(argv=None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     parser.add_argument("--share", action="store_true", help="also open a public Gradio share link (needs a network)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="training processes (default: one per CPU core); every run trains in one of them")
     args = parser.parse_args(argv)
     if not 1 <= args.port <= 65535:
         parser.error(f"--port must be between 1 and 65535; got {args.port}")
+    if args.workers is not None and not 1 <= args.workers <= 256:
+        parser.error(f"--workers must be between 1 and 256; got {args.workers}")
     from explorer.app import launch
 
-    launch(host=args.host, port=args.port, share=args.share)
+    launch(host=args.host, port=args.port, share=args.share, workers=args.workers)
     return 0
 
 

@@ -140,9 +140,9 @@ def run_toy(args: argparse.Namespace) -> int:
     # imported here so that `--help` and input errors answer at once
     import torch
 
+    from .toy.checkpoint import save_toy_checkpoint
     from .toy.metrics import is_equilibrium
     from .toy.report import timeline_figure, write_figure_html
-    from .toy.checkpoint import save_toy_checkpoint
     from .toy.run import ToyRun
     from .toy.trainer import ToyTrainer
 

@@ -1,50 +1,24 @@
-"""The Gradio app: one module per tab; this module only assembles them."""
+"""The Gradio app: `server` assembles the tabs, `tab_*` lay each out, `engine` and `worker` train
+the runs in worker processes, and `live_*` build each tab's runs and frames there.
+
+Importing this package imports nothing heavy (a worker process imports `explorer.app.worker`
+through it, without gradio); `build_app` and `launch` import the server when called.
+"""
 
 from __future__ import annotations
 
-from .offline import make_offline
-
-make_offline()
-
-import gradio as gr  # noqa: E402  (after the environment is made offline)
-
-from . import tab_mnist, tab_toy1d, tab_toy2d  # noqa: E402
-
-TITLE = "GAN Explorer"
-INTRO = (
-    "# GAN Explorer\n"
-    "Watch generative adversarial networks learn, live. Everything trains on this machine, "
-    "in your browser session only."
-)
+from typing import Any
 
 
-def build_app() -> gr.Blocks:
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        gr.Markdown(INTRO)
-        with gr.Tabs():
-            with gr.Tab("1-D: Goodfellow Figure 1", id="toy1d", elem_id="tab-toy1d"):
-                tab_toy1d.build_tab(demo)
-            with gr.Tab("2-D: mode collapse and its remedies", id="toy2d", elem_id="tab-toy2d"):
-                tab_toy2d.build_tab(demo)
-            with gr.Tab("DCGAN on MNIST", id="mnist", elem_id="tab-mnist"):
-                tab_mnist.build_tab(demo)
-    return demo
+def build_app(*args: Any, **kwargs: Any) -> Any:
+    """The app's gr.Blocks (see server.build_app)."""
+    from .server import build_app as build
+
+    return build(*args, **kwargs)
 
 
-def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, **kwargs):
-    import torch
+def launch(*args: Any, **kwargs: Any) -> Any:
+    """Start the workers and serve the app (see server.launch)."""
+    from .server import launch as serve
 
-    # toy networks are overhead-bound: one intra-op thread each, so that sessions training at
-    # once share the cores instead of fighting over them
-    torch.set_num_threads(1)
-    demo = build_app()
-    demo.queue(default_concurrency_limit=None)
-    return demo.launch(
-        server_name=host,
-        server_port=port,
-        share=share,
-        ssr_mode=False,
-        footer_links=[],
-        theme=gr.themes.Default(),
-        **kwargs,
-    )
+    return serve(*args, **kwargs)

@@ -11,3 +11,8 @@ def plot_value(figure):
     if isinstance(figure, dict):
         return PlotData(type="plotly", plot=pio.to_json(figure, validate=False))
     return figure
+
+
+def json_plot(figure_json: str) -> PlotData:
+    """A figure already serialised to JSON (by a worker) for gr.Plot, as it is."""
+    return PlotData(type="plotly", plot=figure_json)

@@ -1,0 +1,243 @@
+"""The live engine, server side: worker processes that train, and each page's handle on its run.
+
+`WorkerPool` starts the worker processes (one per core by default, `--workers N`), hands each
+new run slot to the least busy worker, and replaces a worker that dies; `LiveEngine` is one
+page's handle on one tab's run: it sends the page's commands (reset, play, pause, frame, a tab's
+own) to the worker that holds the run and returns the worker's answer, the outputs for the page.
+A command crosses as a small tuple; a frame comes back as figures already serialised to JSON.
+
+Every tab uses this one engine (the states of a run are `worker.Slot`, written once). This
+module imports neither gradio nor torch: the server only passes numbers on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import threading
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+# how long a command may wait for its worker (building a DCGAN run loads digits: seconds)
+COMMAND_TIMEOUT = 60.0
+
+
+class WorkerLost(RuntimeError):
+    """The worker process that held a run stopped; the run is gone, and Reset starts anew."""
+
+
+class WorkerHandle:
+    """One worker process (or, for tests, a thread) and the pipe to it: `call` sends a command
+    and waits for its answer, which a reader thread matches to it by number."""
+
+    def __init__(self, index: int, in_process: bool = False) -> None:
+        self.index = index
+        self.pending: dict[int, Future] = {}
+        self.numbers = itertools.count()
+        self.send_lock = threading.Lock()
+        self.slots = 0
+        self.lost: str | None = None  # why the worker stopped, once it has
+        server_end, worker_end = multiprocessing.Pipe(duplex=True)
+        self.connection = server_end
+        if in_process:
+            from .worker import Worker
+
+            self.process = None
+            self.thread = threading.Thread(target=Worker(worker_end).serve, daemon=True,
+                                           name=f"gan-explorer-worker-{index}")
+            self.thread.start()
+        else:
+            from .worker import worker_main
+
+            context = multiprocessing.get_context("spawn")
+            self.process = context.Process(target=worker_main, args=(worker_end,), daemon=True,
+                                           name=f"gan-explorer-worker-{index}")
+            self.process.start()
+            worker_end.close()
+        self.reader = threading.Thread(target=self._read, daemon=True, name=f"gan-explorer-reader-{index}")
+        self.reader.start()
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id (None for an in-process worker)."""
+        return self.process.pid if self.process is not None else None
+
+    def _read(self) -> None:
+        while True:
+            try:
+                number, ok, result = self.connection.recv()
+            except (EOFError, OSError):
+                break
+            future = self.pending.pop(number, None)
+            if future is not None:
+                if ok:
+                    future.set_result(result)
+                else:
+                    future.set_exception(RuntimeError(result))
+        code = self.process.exitcode if self.process is not None else None
+        if self.process is not None:
+            self.process.join(timeout=1.0)
+            code = self.process.exitcode
+        self.lost = f"its training process stopped unexpectedly (exit code {code})"
+        for future in list(self.pending.values()):
+            future.set_exception(WorkerLost(self.lost))
+        self.pending.clear()
+
+    def call(self, slot_id: str, operation: str, request: dict | None = None,
+             timeout: float = COMMAND_TIMEOUT) -> dict:
+        """Send one command and return the worker's outputs; WorkerLost if the worker is gone,
+        RuntimeError with the worker's message if the command failed there."""
+        if self.lost:
+            raise WorkerLost(self.lost)
+        future: Future = Future()
+        with self.send_lock:
+            number = next(self.numbers)
+            self.pending[number] = future
+            try:
+                self.connection.send((number, slot_id, operation, request or {}))
+            except (OSError, ValueError):
+                self.pending.pop(number, None)
+                raise WorkerLost(self.lost or "its training process cannot be reached") from None
+        try:
+            return future.result(timeout)
+        except FutureTimeout:
+            self.pending.pop(number, None)
+            raise WorkerLost(f"its training process did not answer within {timeout:.0f} s") from None
+
+    def close(self) -> None:
+        """Ask the worker to end, and end it if it does not."""
+        try:
+            with self.send_lock:
+                self.connection.send(None)
+        except (OSError, ValueError):
+            pass
+        if self.process is not None:
+            self.process.join(timeout=2.0)
+            if self.process.is_alive():
+                self.process.kill()
+
+
+class WorkerPool:
+    """The worker processes of one server (see the module docstring)."""
+
+    def __init__(self, workers: int | None = None, in_process: bool = False) -> None:
+        self.size = max(1, workers or os.cpu_count() or 1)
+        self.in_process = in_process
+        self.lock = threading.Lock()
+        self.workers: list[WorkerHandle] = []
+        self.slot_numbers = itertools.count()
+
+    def start(self) -> None:
+        """Start the workers now (else they start on first use)."""
+        with self.lock:
+            self._fill()
+
+    def _fill(self) -> None:
+        # the lock is held: start missing workers and replace the ones that stopped
+        while len(self.workers) < self.size:
+            self.workers.append(WorkerHandle(len(self.workers), self.in_process))
+        for index, worker in enumerate(self.workers):
+            if worker.lost:
+                self.workers[index] = WorkerHandle(index, self.in_process)
+
+    def assign(self) -> WorkerHandle:
+        """The live worker holding the fewest runs (a stopped worker is replaced first)."""
+        with self.lock:
+            self._fill()
+            worker = min(self.workers, key=lambda w: w.slots)
+            worker.slots += 1
+            return worker
+
+    def release(self, worker: WorkerHandle) -> None:
+        """A run slot on `worker` was closed."""
+        with self.lock:
+            worker.slots = max(0, worker.slots - 1)
+
+    def new_slot_id(self) -> str:
+        """A slot name no other page has."""
+        return f"slot-{os.getpid()}-{next(self.slot_numbers)}"
+
+    def close(self) -> None:
+        """End every worker."""
+        with self.lock:
+            for worker in self.workers:
+                worker.close()
+            self.workers.clear()
+
+
+class LiveEngine:
+    """One page's handle on one tab's run (kept per browser session in a gr.State)."""
+
+    def __init__(self, pool: WorkerPool, tab: str) -> None:
+        self.pool, self.tab = pool, tab
+        self.worker: WorkerHandle | None = None
+        self.slot_id = ""
+        self.lost: str | None = None  # set when the worker holding the run stopped
+
+    def __deepcopy__(self, memo: dict) -> LiveEngine:
+        # gr.State deep-copies its initial value for each new browser session: a fresh handle
+        return LiveEngine(self.pool, self.tab)
+
+    def _open(self) -> WorkerHandle:
+        worker = self.pool.assign()
+        slot_id = self.pool.new_slot_id()
+        try:
+            worker.call(slot_id, "open", {"tab": self.tab})
+        except WorkerLost:
+            self.pool.release(worker)
+            raise
+        self.worker, self.slot_id, self.lost = worker, slot_id, None
+        return worker
+
+    def call(self, operation: str, request: dict | None = None, timeout: float = COMMAND_TIMEOUT) -> dict:
+        """Send a command for this page's run; a reset on a lost run opens a new slot on a live
+        worker. WorkerLost (with a message for the page) when the run's worker has stopped."""
+        worker = self.worker
+        if worker is not None and worker.lost:
+            self.lost = worker.lost
+            self.pool.release(worker)
+            self.worker = None
+        if self.worker is None:
+            if self.lost and operation not in ("reset", "close"):
+                raise WorkerLost(self.lost)
+            if operation == "close":
+                return {}
+            self._open()
+        try:
+            return self.worker.call(self.slot_id, operation, request, timeout)
+        except WorkerLost as err:
+            self.lost = str(err)
+            raise
+
+    def close(self) -> None:
+        """Free this page's slot (its page is gone)."""
+        worker, self.worker = self.worker, None
+        if worker is not None and not worker.lost:
+            try:
+                worker.call(self.slot_id, "close")
+            except (WorkerLost, RuntimeError):
+                pass
+            self.pool.release(worker)
+
+    @property
+    def worker_pid(self) -> int | None:
+        """The process id of the worker holding this run (for tests and benchmarks)."""
+        return self.worker.pid if self.worker is not None else None
+
+
+def lost_message(err: Exception) -> str:
+    """The page's words for a run whose worker stopped."""
+    return f"⚠️ **This run was lost: {err}. Press ↺ Reset to start a new one.**"
+
+
+def outputs_or_message(engine: LiveEngine, operation: str, request: dict | None = None) -> dict[str, Any]:
+    """The worker's outputs for a command, or {'status': message} when its worker is lost or the
+    command failed there: the page always gets words, the server always carries on."""
+    try:
+        return engine.call(operation, request)
+    except WorkerLost as err:
+        return {"status": lost_message(err), "lost": True}
+    except RuntimeError as err:
+        return {"status": f"⚠️ **{err}**"}

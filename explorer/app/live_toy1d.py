@@ -1,0 +1,214 @@
+"""The 1-D tab's run in a worker: how to build it from the page's settings and how to draw its
+frame (Goodfellow et al. 2014, Figure 1). No gradio here: the outputs are figures serialised to
+JSON, Markdown and plain values, which the tab (`tab_toy1d`) hands to its components."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import plotly.io as pio
+
+from ..core.errors import ConfigError, TrainingDiverged
+from ..toy import plots1d
+from ..toy.config import ToyConfig
+from ..toy.panels import PANEL_TITLES
+from ..toy.presets import PRESETS_1D, config_from_url, url_for_config
+from ..toy.run import ToyRun
+from .worker import Slot
+
+DEFAULT_PRESET = "goodfellow-fig1"
+# the slower plots (timeline, JS and V curves) are sent this often while training
+METRICS_EVERY_SECONDS = 2.0
+VIEW_LIVE = "live"
+# the controls of the tab, in order: the ToyConfig field each sets
+CONTROL_NAMES = (
+    "dataset", "noise", "noise_dim", "loss", "k_d_steps", "d_lr", "g_lr", "d_optimizer", "g_optimizer",
+    "d_layers", "d_width", "g_layers", "g_width", "d_activation", "g_activation", "batch_size", "seed", "steps",
+    "noise_sampling", "r1_gamma", "lr_final_fraction",
+)
+
+
+def figure_json(figure: Any) -> str:
+    """A Plotly figure (dict or graph object) as the JSON that gr.Plot takes, unvalidated."""
+    return pio.to_json(figure, validate=False)
+
+
+def config_from_controls(preset_name: str | None, values: list) -> ToyConfig:
+    """The preset's config with the controls' values on top; ConfigError with a clear message
+    for anything out of range or not a number."""
+    base = PRESETS_1D[preset_name].config if preset_name in PRESETS_1D else ToyConfig()
+    changes = dict(zip(CONTROL_NAMES, values))
+    for name, value in changes.items():
+        if value is None or (isinstance(value, str) and value.strip() == ""):
+            raise ConfigError(f"{name} is empty: enter a value")
+    return ToyConfig.from_dict(base.to_dict() | changes)  # from_dict takes 3.0 for an int field
+
+
+def controls_from_config(config: ToyConfig) -> list:
+    """The controls' values for a config, in CONTROL_NAMES order."""
+    return [getattr(config, name) for name in CONTROL_NAMES]
+
+
+def apply_budget(run: ToyRun | None, config: ToyConfig, *others: ToyRun) -> str:
+    """Give `run` (and `others`, a twin's runs) the budget of `config` (its `steps`, which also
+    sets the learning rates' decay); a note when other settings differ from the run's."""
+    if run is None:
+        return ""
+    differ = [f.name for f in config.__dataclass_fields__.values()
+              if f.name != "steps" and getattr(config, f.name) != getattr(run.config, f.name)]
+    for each in (run, *others):
+        if config.steps != each.config.steps:
+            each.config = each.config.replace(steps=config.steps)
+            each.trainer.config = each.trainer.config.replace(steps=config.steps)
+    return "changed settings apply on ↺ Reset" if differ else ""
+
+
+class Toy1DTab:
+    """The LiveTab of the 1-D tab (see worker.LiveTab)."""
+
+    training_threads = 1  # toy networks are overhead-bound: one thread is fastest
+
+    def __init__(self) -> None:
+        self.run: ToyRun | None = None
+        self.preset = DEFAULT_PRESET
+        self.view = VIEW_LIVE  # "live", a panel letter, or "timeline"
+        self.timeline_index = -1
+        self.panels_sent = -1
+        self.last_metrics = 0.0
+
+    def diverged_errors(self) -> tuple[type[Exception], ...]:
+        """A toy run diverges with TrainingDiverged."""
+        return (TrainingDiverged,)
+
+    def build(self, request: dict) -> str:
+        """A fresh run from the preset and the controls' values."""
+        self.view, self.timeline_index = VIEW_LIVE, -1
+        preset = request.get("preset")
+        self.run = None
+        self.run = ToyRun(config_from_controls(preset, request.get("values") or []))
+        self.preset = preset if preset in PRESETS_1D else DEFAULT_PRESET
+        return "new run ready: press ▶ Play"
+
+    def apply(self, request: dict) -> str:
+        """Play's settings: a new number of iterations applies now; other changes on Reset."""
+        config = config_from_controls(request.get("preset"), request.get("values") or [])
+        return apply_budget(self.run, config)
+
+    # ------------------------------------------------------------------ drawing
+    def _snapshot(self, slot: Slot):
+        run = self.run
+        if self.view == "timeline" and 0 <= self.timeline_index < len(run.history):
+            return run.history[self.timeline_index]
+        if self.view in run.panels.panels:
+            return run.panels.panels[self.view]
+        if slot.error:  # the networks hold NaNs now: show the last good snapshot
+            return run.history.latest
+        try:
+            return run.current()
+        except TrainingDiverged as err:  # went NaN between two slices
+            slot.fail(err)
+            return run.history.latest
+
+    def outputs(self, slot: Slot, request: dict) -> dict:
+        """A frame: the figure and the status always; the slower plots when due (`full`
+        asks for everything, as after a command)."""
+        note = request.get("note", "")
+        full = request.get("full", True)
+        out: dict[str, Any] = {"playing": slot.playing}
+        run = self.run
+        if run is None:
+            out["status"] = slot.status(note)
+            return out
+        snapshot = self._snapshot(slot)
+        if slot.playing and not note:
+            note = "training…"
+        elif not slot.playing and not full and not note:
+            note = "finished" if run.finished else "paused"
+            full = True  # the page's final frame after training stopped: everything
+        out["playing"] = slot.playing
+        extra = ("showing a recorded snapshot: choose 'live' or press ▶ Play to return",) if (
+            self.view != VIEW_LIVE) else ()
+        out["status"] = slot.status(note, extra)
+        show_d_star, show_half = request.get("show_d_star", True), request.get("show_half", True)
+        out["figure"] = figure_json(plots1d.figure_1d(snapshot, show_d_star, show_half))
+        out["readout"] = plots1d.readout_markdown(snapshot)
+        now = time.monotonic()
+        if full or now - self.last_metrics >= METRICS_EVERY_SECONDS:
+            self.last_metrics = now
+            n = len(run.history)
+            index = self.timeline_index if self.view == "timeline" else n - 1
+            out["timeline"] = {"maximum": max(n - 1, 1), "value": max(index, 0)}
+            out["metrics"] = figure_json(plots1d.metrics_figure(run.history.traces))
+        if full or len(run.panels.panels) != self.panels_sent:
+            self.panels_sent = len(run.panels.panels)
+            out["panels"] = figure_json(plots1d.panels_figure(run.panels.ordered()))
+        if full:
+            # the losses plot's "now" marker moves on events, not at every frame
+            out["losses"] = figure_json(plots1d.generator_losses_figure(snapshot.d_fake))
+            out["share"] = f"Link to these settings: add `{url_for_config(self.preset, run.config)}` to the app's address."
+        return out
+
+    # ------------------------------------------------------------------ the tab's own commands
+    def command(self, slot: Slot, name: str, request: dict) -> dict:
+        """load, preset, step_d, step_g, step, view, timeline, overlay (see each branch)."""
+        if name == "load":
+            # a fresh page: the settings of a shared link (?preset=...&k=...), or the default
+            note = ""
+            try:
+                preset, config = config_from_url(request.get("query", ""))
+            except ConfigError as err:
+                preset, config = DEFAULT_PRESET, PRESETS_1D[DEFAULT_PRESET].config
+                note = f"the link's settings were refused ({err}); using the defaults"
+            return self._with_settings(slot, preset, config, request, note)
+        if name == "preset":
+            preset = request.get("preset")
+            config = PRESETS_1D[preset].config if preset in PRESETS_1D else ToyConfig()
+            return self._with_settings(slot, preset, config, request, "")
+        if name in ("step_d", "step_g", "step"):
+            return self._step(slot, name, request)
+        if name == "view":
+            slot.pause()
+            letter = next((k for k, title in PANEL_TITLES.items() if title == request.get("choice")), VIEW_LIVE)
+            note = ""
+            if self.run is not None and letter != VIEW_LIVE and letter not in self.run.panels.panels:
+                note, letter = f"panel {request.get('choice')} has not been captured yet", VIEW_LIVE
+            self.view, self.timeline_index = letter, -1
+            return self.outputs(slot, dict(request, note=note))
+        if name == "timeline":
+            slot.pause()
+            if self.run is not None:
+                self.view, self.timeline_index = "timeline", int(request.get("index") or 0)
+            return self.outputs(slot, request)
+        if name == "overlay":
+            if self.run is None:
+                return {}
+            snapshot = self._snapshot(slot)
+            return {"figure": figure_json(plots1d.figure_1d(snapshot, request.get("show_d_star", True),
+                                                            request.get("show_half", True)))}
+        raise ValueError(f"the 1-D tab has no command {name!r}")
+
+    def _with_settings(self, slot: Slot, preset: str, config: ToyConfig, request: dict, note: str) -> dict:
+        values = controls_from_config(config)
+        ready = slot.build({"preset": preset, "values": values})
+        out = self.outputs(slot, dict(request, note=note or ready))
+        description = PRESETS_1D[preset].description if preset in PRESETS_1D else ""
+        return dict(out, preset=preset, description=description, values=values)
+
+    def _step(self, slot: Slot, name: str, request: dict) -> dict:
+        if slot.playing:
+            return self.outputs(slot, dict(request, note="pause before stepping"))
+        if self.run is None or slot.error:
+            slot.build(request)
+            if self.run is None:
+                return self.outputs(slot, request)
+        self.view, self.timeline_index = VIEW_LIVE, -1
+        try:
+            {"step_d": self.run.step_discriminator, "step_g": self.run.step_generator,
+             "step": self.run.step_both}[name]()
+        except TrainingDiverged as err:
+            slot.fail(err)
+        return self.outputs(slot, request)
+
+
+LIVE_TAB = Toy1DTab

@@ -1,0 +1,62 @@
+"""The Gradio app: one module per tab; this module only assembles them and starts the workers."""
+
+from __future__ import annotations
+
+from .offline import make_offline
+
+make_offline()
+
+import gradio as gr  # noqa: E402  (after the environment is made offline)
+
+from . import tab_mnist, tab_toy1d, tab_toy2d  # noqa: E402
+from .engine import WorkerPool  # noqa: E402
+
+TITLE = "GAN Explorer"
+INTRO = (
+    "# GAN Explorer\n"
+    "Watch generative adversarial networks learn, live. Everything trains on this machine, "
+    "in your browser session only."
+)
+
+
+def build_app(pool: WorkerPool | None = None) -> gr.Blocks:
+    """The app's page; its runs train in `pool`'s worker processes (a pool of one per core,
+    started on first use, when none is given)."""
+    pool = pool if pool is not None else WorkerPool()
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(INTRO)
+        with gr.Tabs():
+            with gr.Tab("1-D: Goodfellow Figure 1", id="toy1d", elem_id="tab-toy1d"):
+                tab_toy1d.build_tab(demo, pool)
+            with gr.Tab("2-D: mode collapse and its remedies", id="toy2d", elem_id="tab-toy2d"):
+                tab_toy2d.build_tab(demo)
+            with gr.Tab("DCGAN on MNIST", id="mnist", elem_id="tab-mnist"):
+                tab_mnist.build_tab(demo)
+    demo.worker_pool = pool
+    return demo
+
+
+def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, workers: int | None = None,
+           **kwargs) -> None:
+    """Start `workers` training processes (default: one per core) and serve the app."""
+    import torch
+
+    # toy networks are overhead-bound: one intra-op thread each, so that sessions training at
+    # once share the cores instead of fighting over them
+    torch.set_num_threads(1)
+    pool = WorkerPool(workers)
+    pool.start()  # the workers import torch while Gradio starts
+    demo = build_app(pool)
+    demo.queue(default_concurrency_limit=None)
+    try:
+        demo.launch(
+            server_name=host,
+            server_port=port,
+            share=share,
+            ssr_mode=False,
+            footer_links=[],
+            theme=gr.themes.Default(),
+            **kwargs,
+        )
+    finally:
+        pool.close()

@@ -1,0 +1,272 @@
+"""A training worker: a process of its own that owns the runs of the sessions it holds.
+
+The web server keeps no network, trains nothing and draws nothing: every live run lives in a
+worker process (`engine.WorkerPool` starts one per core), which trains the runs that play, in
+turn, a short slice each, and between two slices answers the server's commands: open a run
+slot, build a run, play, pause, step, and give the outputs of a frame (figures already
+serialised to JSON, Markdown, plain numbers). So the server's interpreter is never busy with
+torch, and the cores are shared by the runs fairly, slice by slice.
+
+This module imports neither gradio nor anything that does (the worker process starts fast and
+small); what a tab does lives in its `LiveTab` (`live_toy1d`, `live_toy2d`, `live_mnist`), and
+the states of a run and their transitions, written once for every tab, live in `Slot`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import time
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, Protocol
+
+# seconds of training in one slice; a command waits at most about this long for an answer
+SLICE_SECONDS = 0.02
+# a run whose page has sent nothing for this long stops training (orphaned: a hidden browser
+# tab polls about once a minute); a slot quiet for DROP_SECONDS is dropped (a closed page's slot
+# is closed at once by the server)
+ORPHAN_SECONDS = 120.0
+DROP_SECONDS = 4 * 3600.0
+# each tab's LiveTab, by the name the server opens slots with (imported in the worker only)
+TAB_MODULES = {
+    "toy1d": "explorer.app.live_toy1d",
+    "toy2d": "explorer.app.live_toy2d",
+    "mnist": "explorer.app.live_mnist",
+}
+
+PLAYING, PAUSED, EMPTY = "playing", "paused", "empty"
+
+
+class LiveTab(Protocol):
+    """What a tab supplies to the engine: how to build its run and how to draw its frame."""
+
+    # torch intra-op threads while this tab's run trains (toy nets: 1; a DCGAN: every core)
+    training_threads: int
+    # the run (anything that follows core.run.Run), None before the first build
+    run: Any
+
+    def build(self, request: dict) -> str:
+        """Make a fresh run from the page's settings; returns a note for the status line.
+        Raises ConfigError (or another ValueError) with a message for bad settings."""
+
+    def apply(self, request: dict) -> str:
+        """Apply the page's settings to the run that exists, as Play does: a new budget takes
+        effect; other changes wait for Reset (the note says so). Raises ConfigError (a
+        ValueError) for settings that are not valid."""
+
+    def outputs(self, slot: Slot, request: dict) -> dict:
+        """The outputs of one frame for the page, from the run as it is now."""
+
+    def command(self, slot: Slot, name: str, request: dict) -> dict:
+        """A tab's own command (a manual step, a view, a download): its outputs."""
+
+    def diverged_errors(self) -> tuple[type[Exception], ...]:
+        """The errors that mean the run diverged (shown as such, the run kept for viewing)."""
+
+
+class Slot:
+    """One session's run in a worker, and the states of a live run, the same on every tab:
+
+    - empty: no run yet (or its settings were refused: `error` says why);
+    - paused: a run that does not train; Play trains it, Step steps it;
+    - playing: trained a slice at a time, until Pause or its budget (then paused again, with
+      `finished` true: Play on a finished run says so and trains no further);
+    - an error (`error`): the run diverged, or its settings were refused; Reset builds anew;
+    - orphaned: its page stopped asking for frames, so it stopped playing (Play goes on).
+    """
+
+    def __init__(self, slot_id: str, tab: LiveTab) -> None:
+        self.slot_id, self.tab = slot_id, tab
+        self.state = EMPTY
+        self.error: str | None = None
+        self.notice = ""  # shown in the status line until the next command
+        self.orphaned = False
+        self.last_seen = time.monotonic()
+        self.trained_seconds = 0.0
+
+    @property
+    def playing(self) -> bool:
+        """True while the worker trains this run."""
+        return self.state == PLAYING
+
+    def build(self, request: dict) -> str:
+        """A fresh run from the page's settings; on refused settings the slot is empty with the
+        message as its error."""
+        self.state, self.error, self.orphaned, self.notice = EMPTY, None, False, ""
+        try:
+            note = self.tab.build(request)
+        except ValueError as err:  # ConfigError, DataError, MnistDataError, CheckpointError
+            self.tab.run = None
+            self.error = f"Invalid setting: {err}"
+            return ""
+        self.state = PAUSED
+        return note
+
+    def play(self, request: dict) -> str:
+        """Start training, building a run first when there is none or it failed; else the
+        page's settings apply as `LiveTab.apply` says (a new budget at once, the rest on Reset).
+        At its budget a run stops, on every tab; Play then trains on only to a raised budget."""
+        self.notice = ""
+        if self.error or self.tab.run is None:
+            note = self.build(request)
+            if self.tab.run is None:
+                return note
+        else:
+            try:
+                self.notice = self.tab.apply(request)
+            except ValueError as err:
+                return f"⚠️ not started: {err}"
+        if self.tab.run.finished:
+            return "budget reached: raise the iterations (or epochs) and press ▶ Play to train on"
+        self.state, self.orphaned = PLAYING, False
+        return "training…"
+
+    def pause(self) -> str:
+        """Stop training after the slice it is in (the worker answers between slices)."""
+        self.notice = ""
+        if self.state == PLAYING:
+            self.state = PAUSED
+        return "paused"
+
+    def train_slice(self, seconds: float) -> None:
+        """Train about `seconds` (at least one iteration); stop at the budget or on divergence."""
+        run = self.tab.run
+        start = time.perf_counter()
+        try:
+            run.advance_for(seconds, until=run.budget)
+        except self.tab.diverged_errors() as err:
+            self.fail(err)
+        self.trained_seconds += time.perf_counter() - start
+        if self.state == PLAYING and run.finished:
+            self.state = PAUSED
+
+    def fail(self, err: Exception) -> None:
+        """The run diverged: it stops, keeps its last good snapshot, and says so."""
+        self.state = PAUSED
+        self.error = f"Training diverged: {err} Try a smaller learning rate, then ↺ Reset."
+
+    def status(self, note: str = "", extra: tuple[str, ...] = ()) -> str:
+        """The status line under a tab's figure: the error if any, else the run's progress,
+        what the page should know (budget reached, paused while hidden), `extra` and `note`."""
+        if self.error:
+            return f"⚠️ **{self.error}**"
+        run = self.tab.run
+        if run is None:
+            return note or "Press ▶ Play to train."
+        parts = [f"iteration {run.iteration} / {run.budget}"]
+        if run.finished:
+            parts.append("budget reached")
+        if self.orphaned and not self.playing:
+            parts.append("paused while the page was hidden: ▶ Play to go on")
+        parts += list(extra)
+        if note:
+            parts.append(note)
+        if self.notice:
+            parts.append(self.notice)
+        return " · ".join(parts)
+
+
+class Worker:
+    """The slots of one worker process and the loop that trains and answers (see module)."""
+
+    def __init__(self, connection: Connection, make_tab: Callable[[str], LiveTab] | None = None) -> None:
+        self.connection = connection
+        self.slots: dict[str, Slot] = {}
+        self.turn = 0  # round robin over the playing slots
+        self.make_tab = make_tab or load_tab
+
+    def serve(self) -> None:
+        """Answer commands and train until the server closes the connection."""
+        while True:
+            playing = [slot for slot in self.slots.values() if slot.playing]
+            # with nothing to train, wait for a command; else only look whether one came
+            wait = 0.0 if playing else 0.5
+            try:
+                while self.connection.poll(wait):
+                    message = self.connection.recv()
+                    if message is None:
+                        return
+                    self.connection.send(self.answer(*message))
+                    wait = 0.0
+            except (EOFError, OSError):
+                return  # the server is gone
+            self.check_orphans()
+            playing = [slot for slot in self.slots.values() if slot.playing]
+            if playing:
+                slot = playing[self.turn % len(playing)]
+                self.turn += 1
+                self._train(slot)
+
+    def _train(self, slot: Slot) -> None:
+        import torch
+
+        torch.set_num_threads(slot.tab.training_threads)
+        try:
+            slot.train_slice(SLICE_SECONDS)
+        except Exception as err:  # noqa: BLE001 - a bug in one run must not end the others
+            slot.state = PAUSED
+            slot.error = f"Training stopped: {type(err).__name__}: {err}"
+            traceback.print_exc()
+
+    def answer(self, request_id: int, slot_id: str, operation: str, request: dict) -> tuple:
+        """(request_id, True, outputs) or (request_id, False, message) for one command."""
+        try:
+            return request_id, True, self.perform(slot_id, operation, request)
+        except Exception as err:  # noqa: BLE001 - reported to the page, the worker carries on
+            traceback.print_exc()
+            return request_id, False, f"{type(err).__name__}: {err}"
+
+    def perform(self, slot_id: str, operation: str, request: dict) -> dict:
+        """Carry out one command on a slot; returns the outputs for the page."""
+        import torch
+
+        torch.set_num_threads(1)  # frames and steps are small: one thread, the cores to training
+        if operation == "open":
+            self.slots[slot_id] = Slot(slot_id, self.make_tab(request["tab"]))
+            return {}
+        if operation == "close":
+            self.slots.pop(slot_id, None)
+            return {}
+        if operation == "ping":
+            return {"pid": os.getpid(), "slots": len(self.slots)}
+        slot = self.slots.get(slot_id)
+        if slot is None:
+            raise KeyError("this page's run is no longer held by its worker: press ↺ Reset")
+        slot.last_seen = time.monotonic()
+        note = ""
+        if operation == "reset":
+            note = slot.build(request)
+        elif operation == "play":
+            note = slot.play(request)
+        elif operation == "pause":
+            note = slot.pause()
+        elif operation == "frame":
+            pass
+        else:
+            return slot.tab.command(slot, operation, request)
+        return slot.tab.outputs(slot, dict(request, note=note))
+
+    def check_orphans(self) -> None:
+        """Stop the runs whose page has gone quiet; drop those quiet for much longer."""
+        now = time.monotonic()
+        for slot_id, slot in list(self.slots.items()):
+            quiet = now - slot.last_seen
+            if quiet > DROP_SECONDS:
+                del self.slots[slot_id]
+            elif slot.playing and quiet > ORPHAN_SECONDS:
+                slot.state, slot.orphaned = PAUSED, True
+
+
+def load_tab(name: str) -> LiveTab:
+    """A fresh LiveTab of the tab `name` (TAB_MODULES)."""
+    return importlib.import_module(TAB_MODULES[name]).LIVE_TAB()
+
+
+def worker_main(connection: Connection) -> None:
+    """The entry point of a worker process."""
+    import torch
+
+    torch.set_num_threads(1)
+    Worker(connection).serve()
