@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import secrets
 import threading
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -117,6 +118,8 @@ class WorkerHandle:
             self.process.join(timeout=2.0)
             if self.process.is_alive():
                 self.process.kill()
+        else:
+            self.thread.join(timeout=5.0)
 
 
 class WorkerPool:
@@ -128,6 +131,9 @@ class WorkerPool:
         self.lock = threading.Lock()
         self.workers: list[WorkerHandle] = []
         self.slot_numbers = itertools.count()
+        # each page's engines by an unguessable token, for the calls that carry only that (a live
+        # figure's frame requests skip Gradio's event queue and its gr.State)
+        self.engines: dict[str, LiveEngine] = {}
 
     def start(self) -> None:
         """Start the workers now (else they start on first use)."""
@@ -155,6 +161,18 @@ class WorkerPool:
         with self.lock:
             worker.slots = max(0, worker.slots - 1)
 
+    def register(self, engine: LiveEngine) -> str:
+        """The token that finds `engine` from now on (the same token for the same engine)."""
+        with self.lock:
+            if engine.token is None:
+                engine.token = secrets.token_urlsafe(18)
+                self.engines[engine.token] = engine
+            return engine.token
+
+    def engine_of(self, token: object) -> LiveEngine | None:
+        """The engine a token was given for, if any."""
+        return self.engines.get(token) if isinstance(token, str) else None
+
     def new_slot_id(self) -> str:
         """A slot name no other page has."""
         return f"slot-{os.getpid()}-{next(self.slot_numbers)}"
@@ -175,6 +193,8 @@ class LiveEngine:
         self.worker: WorkerHandle | None = None
         self.slot_id = ""
         self.lost: str | None = None  # set when the worker holding the run stopped
+        self.token: str | None = None  # the page's key to this engine, once registered with the pool
+        self.lock = threading.Lock()  # one command at a time per page, in the order sent
 
     def __deepcopy__(self, memo: dict) -> LiveEngine:
         # gr.State deep-copies its initial value for each new browser session: a fresh handle
@@ -194,6 +214,10 @@ class LiveEngine:
     def call(self, operation: str, request: dict | None = None, timeout: float = COMMAND_TIMEOUT) -> dict:
         """Send a command for this page's run; a reset on a lost run opens a new slot on a live
         worker. WorkerLost (with a message for the page) when the run's worker has stopped."""
+        with self.lock:
+            return self._call(operation, request, timeout)
+
+    def _call(self, operation: str, request: dict | None, timeout: float) -> dict:
         worker = self.worker
         if worker is not None and worker.lost:
             self.lost = worker.lost
@@ -213,6 +237,9 @@ class LiveEngine:
 
     def close(self) -> None:
         """Free this page's slot (its page is gone)."""
+        if self.token is not None:
+            with self.pool.lock:
+                self.pool.engines.pop(self.token, None)
         worker, self.worker = self.worker, None
         if worker is not None and not worker.lost:
             try:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import numpy as np
 import plotly.io as pio
+from plotly.io.json import to_json_plotly
 
 from ..core.errors import ConfigError, TrainingDiverged
 from ..toy import plots1d
@@ -32,6 +34,33 @@ CONTROL_NAMES = (
 def figure_json(figure: Any) -> str:
     """A Plotly figure (dict or graph object) as the JSON that gr.Plot takes, unvalidated."""
     return pio.to_json(figure, validate=False)
+
+
+def rounded(value: Any, decimals: int = 4) -> Any:
+    """Arrays in a figure's traces rounded for the page (a pixel is far coarser than 1e-4 of an
+    axis; the JSON is a third as long), lists and dicts walked."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return np.round(value.astype(np.float64), decimals)
+    if isinstance(value, dict):
+        return {k: rounded(v, decimals) for k, v in value.items()}
+    if isinstance(value, list):
+        return [rounded(v, decimals) for v in value]
+    return value
+
+
+def live_frame(figure: dict, version: str, page_version: str | None, playing: bool, label: str) -> dict:
+    """A live figure's frame (live_figure.py): the traces' data and the title, and the layout
+    too when the page has none or an older one; only {'playing'} when the page is up to date.
+    `version` is 'layout key|data key'."""
+    if page_version == version:
+        return {"playing": playing}
+    layout = dict(figure["layout"])
+    title = (layout.get("title") or {}).get("text", "")
+    frame = {"version": version, "data": to_json_plotly(rounded(figure["data"])), "title": title,
+             "label": label, "playing": playing}
+    if (page_version or "").split("|")[0] != version.split("|")[0]:
+        frame["layout"] = to_json_plotly(layout)
+    return frame
 
 
 def config_from_controls(preset_name: str | None, values: list) -> ToyConfig:
@@ -76,6 +105,8 @@ class Toy1DTab:
         self.timeline_index = -1
         self.panels_sent = -1
         self.last_metrics = 0.0
+        self.overlays = (True, True)  # show D*, show D = 1/2
+        self.builds = 0  # runs built so far: part of the live figure's version
 
     def diverged_errors(self) -> tuple[type[Exception], ...]:
         """A toy run diverges with TrainingDiverged."""
@@ -87,6 +118,7 @@ class Toy1DTab:
         preset = request.get("preset")
         self.run = None
         self.run = ToyRun(config_from_controls(preset, request.get("values") or []))
+        self.builds += 1
         self.preset = preset if preset in PRESETS_1D else DEFAULT_PRESET
         return "new run ready: press ▶ Play"
 
@@ -130,8 +162,8 @@ class Toy1DTab:
         extra = ("showing a recorded snapshot: choose 'live' or press ▶ Play to return",) if (
             self.view != VIEW_LIVE) else ()
         out["status"] = slot.status(note, extra)
-        show_d_star, show_half = request.get("show_d_star", True), request.get("show_half", True)
-        out["figure"] = figure_json(plots1d.figure_1d(snapshot, show_d_star, show_half))
+        if "show_d_star" in request:
+            self.overlays = (request["show_d_star"], request.get("show_half", True))
         out["readout"] = plots1d.readout_markdown(snapshot)
         now = time.monotonic()
         if full or now - self.last_metrics >= METRICS_EVERY_SECONDS:
@@ -181,12 +213,27 @@ class Toy1DTab:
                 self.view, self.timeline_index = "timeline", int(request.get("index") or 0)
             return self.outputs(slot, request)
         if name == "overlay":
-            if self.run is None:
-                return {}
-            snapshot = self._snapshot(slot)
-            return {"figure": figure_json(plots1d.figure_1d(snapshot, request.get("show_d_star", True),
-                                                            request.get("show_half", True)))}
+            self.overlays = (request.get("show_d_star", True), request.get("show_half", True))
+            return {}
+        if name == "live":
+            return self._live(slot, request.get("version"))
         raise ValueError(f"the 1-D tab has no command {name!r}")
+
+    def _live(self, slot: Slot, page_version: str | None) -> dict:
+        """The live figure's frame: Figure 1 of the snapshot in view."""
+        run = self.run
+        if run is None:
+            return {"playing": False}
+        trainer = run.trainer
+        # the layout changes with the run (its data's range) and the overlays; the data with
+        # every update and with the snapshot in view
+        version = (f"{self.builds}:{self.overlays}|{trainer.iteration}:{trainer.d_updates}:{self.view}:"
+                   f"{self.timeline_index}:{bool(slot.error)}")
+        if page_version == version:
+            return {"playing": slot.playing}
+        snapshot = self._snapshot(slot)
+        figure = plots1d.figure_1d(snapshot, *self.overlays)
+        return live_frame(figure, version, page_version, slot.playing, f"iteration {snapshot.iteration}")
 
     def _with_settings(self, slot: Slot, preset: str, config: ToyConfig, request: dict, note: str) -> dict:
         values = controls_from_config(config)

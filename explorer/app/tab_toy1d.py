@@ -24,14 +24,15 @@ from ..toy.config import (
 from ..toy.panels import PANEL_TITLES
 from ..toy.presets import PRESETS_1D
 from .controls import network_size_controls
-from .engine import LiveEngine, WorkerPool, outputs_or_message
+from .engine import LiveEngine, WorkerLost, WorkerPool, outputs_or_message
 from .explanations import TOY1D_EXPLANATION
 from .live_toy1d import CONTROL_NAMES, DEFAULT_PRESET, VIEW_LIVE
+from .live_figure import live_figure
 from .plotting import json_plot
 
 # the page asks for a frame every FRAME_SECONDS (a gr.Timer: the browser asks for the next frame
 # only once it has drawn the last, so frames never queue up behind a slow browser)
-FRAME_SECONDS = 0.1
+FRAME_SECONDS = 0.25
 PANEL_CHOICES = [VIEW_LIVE] + [PANEL_TITLES[k] for k in "abcd"]
 
 
@@ -81,11 +82,11 @@ def build_controls(defaults: ToyConfig) -> dict[str, gr.components.Component]:
 
 # ---------------------------------------------------------------------- handlers
 def _render(out: dict) -> tuple:
-    """The worker's outputs as the tab's outputs (what a frame left out stays as it is)."""
+    """The worker's outputs as the tab's outputs (what a frame left out stays as it is); the
+    figure draws itself (live_figure)."""
     skip = gr.skip()
     timeline = out.get("timeline")
     return (
-        json_plot(out["figure"]) if "figure" in out else skip,
         out.get("readout", skip),
         out.get("status", skip),
         gr.Slider(minimum=0, maximum=timeline["maximum"], value=timeline["value"], step=1) if timeline else skip,
@@ -111,7 +112,7 @@ def on_play(engine: LiveEngine, preset_name, show_d_star, show_half, *values):
 
 
 def on_tick(engine: LiveEngine, show_d_star, show_half):
-    """One frame for the page: the figure always, the slower plots every few seconds."""
+    """The status, the readout and, every few seconds, the slower plots (the figure draws itself)."""
     request = {"show_d_star": show_d_star, "show_half": show_half, "full": False}
     return _render(outputs_or_message(engine, "frame", request))
 
@@ -136,10 +137,12 @@ def on_preset(engine: LiveEngine, preset_name, show_d_star, show_half):
 
 def on_load(engine: LiveEngine, show_d_star, show_half, request: gr.Request):
     """A fresh page: the settings of a shared link (?preset=...&k_d_steps=...), or the default
-    preset; a bad link gets a message and the defaults."""
+    preset; a bad link gets a message and the defaults. The page's live figure finds its
+    engine by the page's session from now on."""
     query = str(request.query_params) if request else ""
-    return _with_settings(outputs_or_message(engine, "load", {"query": query, "show_d_star": show_d_star,
-                                                                 "show_half": show_half}))
+    token = engine.pool.register(engine)
+    return (*_with_settings(outputs_or_message(engine, "load", {"query": query, "show_d_star": show_d_star,
+                                                                   "show_half": show_half})), token)
 
 
 def _manual_step(kind: str):
@@ -161,9 +164,24 @@ def on_timeline(engine: LiveEngine, index, show_d_star, show_half):
                                                            "show_half": show_half}))
 
 
-def on_overlay(engine: LiveEngine, show_d_star, show_half):
-    out = outputs_or_message(engine, "overlay", {"show_d_star": show_d_star, "show_half": show_half})
-    return json_plot(out["figure"]) if "figure" in out else gr.skip()
+def on_overlay(engine: LiveEngine, show_d_star, show_half) -> None:
+    """D* and D = 1/2 shown or not: the live figure redraws with the next frame."""
+    outputs_or_message(engine, "overlay", {"show_d_star": show_d_star, "show_half": show_half})
+
+
+def frame_server(pool: WorkerPool):
+    """The live figure's frame function for this tab: the page's engine, found by its session."""
+
+    def frame(data: dict) -> dict:
+        engine = pool.engine_of((data or {}).get("token"))
+        if engine is None:
+            return {"playing": False}
+        try:
+            return engine.call("live", {"version": (data or {}).get("version")})
+        except (WorkerLost, RuntimeError):
+            return {"playing": False}
+
+    return frame
 
 
 # ---------------------------------------------------------------------- layout
@@ -176,7 +194,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     session = gr.State(LiveEngine(pool, "toy1d"), delete_callback=LiveEngine.close)
     with gr.Row():
         with gr.Column(scale=3):
-            figure = gr.Plot(label="Goodfellow et al. (2014), Figure 1, live", show_label=False, elem_id="toy1d-figure")
+            figure = live_figure("toy1d-figure", frame_server(pool), height=600)
             with gr.Row():
                 play = gr.Button("▶ Play", variant="primary", elem_id="toy1d-play", min_width=80)
                 pause = gr.Button("❚❚ Pause", elem_id="toy1d-pause", min_width=80)
@@ -209,7 +227,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
 
     control_list = [controls[name] for name in CONTROL_NAMES]
     timer = gr.Timer(FRAME_SECONDS, active=False)
-    outputs = [figure, readout, status, timeline, metrics_plot, panels_plot, losses_plot, timer, share]
+    outputs = [readout, status, timeline, metrics_plot, panels_plot, losses_plot, timer, share]
     common = [session, preset, show_d_star, show_half]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
     play.click(on_play, common + control_list, outputs, **quiet)
@@ -223,6 +241,6 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     view.input(on_view, [session, view, show_d_star, show_half], outputs, **quiet)
     timeline.release(on_timeline, [session, timeline, show_d_star, show_half], outputs, **quiet)
     for box in (show_d_star, show_half):
-        box.input(on_overlay, [session, show_d_star, show_half], [figure], **quiet)
+        box.input(on_overlay, [session, show_d_star, show_half], None, **quiet)
     demo.load(on_load, [session, show_d_star, show_half],
-              outputs + [preset, preset_note] + control_list, **quiet)
+              outputs + [preset, preset_note] + control_list + [figure], **quiet)

@@ -37,6 +37,9 @@ TAB_MODULES = {
 }
 
 PLAYING, PAUSED, EMPTY = "playing", "paused", "empty"
+# for bench/bench_live.py: when set, the wall-clock time at which each run stops training is
+# appended to this file, so that a benchmark can tell when Pause really stopped training
+TRACE_ENV = "GAN_EXPLORER_TRAINING_TRACE"
 
 
 class LiveTab(Protocol):
@@ -91,6 +94,16 @@ class Slot:
         """True while the worker trains this run."""
         return self.state == PLAYING
 
+    def stop_playing(self, orphaned: bool = False) -> None:
+        """Playing no more (Pause, the budget, an error, a silent page)."""
+        if self.state == PLAYING:
+            trace = os.environ.get(TRACE_ENV)
+            if trace:
+                with open(trace, "a") as handle:
+                    handle.write(f"training stopped {time.time():.3f}\n")
+        self.state = PAUSED if self.tab.run is not None else EMPTY
+        self.orphaned = self.orphaned or orphaned
+
     def build(self, request: dict) -> str:
         """A fresh run from the page's settings; on refused settings the slot is empty with the
         message as its error."""
@@ -126,8 +139,7 @@ class Slot:
     def pause(self) -> str:
         """Stop training after the slice it is in (the worker answers between slices)."""
         self.notice = ""
-        if self.state == PLAYING:
-            self.state = PAUSED
+        self.stop_playing()
         return "paused"
 
     def train_slice(self, seconds: float) -> None:
@@ -139,12 +151,12 @@ class Slot:
         except self.tab.diverged_errors() as err:
             self.fail(err)
         self.trained_seconds += time.perf_counter() - start
-        if self.state == PLAYING and run.finished:
-            self.state = PAUSED
+        if run.finished:
+            self.stop_playing()
 
     def fail(self, err: Exception) -> None:
         """The run diverged: it stops, keeps its last good snapshot, and says so."""
-        self.state = PAUSED
+        self.stop_playing()
         self.error = f"Training diverged: {err} Try a smaller learning rate, then ↺ Reset."
 
     def status(self, note: str = "", extra: tuple[str, ...] = ()) -> str:
@@ -206,7 +218,7 @@ class Worker:
         try:
             slot.train_slice(SLICE_SECONDS)
         except Exception as err:  # noqa: BLE001 - a bug in one run must not end the others
-            slot.state = PAUSED
+            slot.stop_playing()
             slot.error = f"Training stopped: {type(err).__name__}: {err}"
             traceback.print_exc()
 
@@ -256,7 +268,7 @@ class Worker:
             if quiet > DROP_SECONDS:
                 del self.slots[slot_id]
             elif slot.playing and quiet > ORPHAN_SECONDS:
-                slot.state, slot.orphaned = PAUSED, True
+                slot.stop_playing(orphaned=True)
 
 
 def load_tab(name: str) -> LiveTab:

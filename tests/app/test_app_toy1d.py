@@ -11,8 +11,8 @@ from explorer.app import worker as worker_module
 from explorer.app.engine import LiveEngine
 from explorer.toy.config import ToyConfig
 
-STATUS = 2  # index of the status text among the tab's outputs
-SHARE = 8
+STATUS = 1  # index of the status text among the tab's outputs
+SHARE = 7
 
 
 def _values(config: ToyConfig):
@@ -123,6 +123,8 @@ class _Request:
 def test_a_shared_link_sets_the_controls_and_a_bad_one_is_refused(pool):
     engine = LiveEngine(pool, "toy1d")
     out = tab.on_load(engine, True, True, _Request("preset=bimodal&k_d_steps=5"))
+    *out, token = out  # the last output: the live figure's key to this page's run
+    assert pool.engine_of(token) is engine
     values = out[-len(tab.CONTROL_NAMES):]
     assert out[-len(tab.CONTROL_NAMES) - 2] == "bimodal"
     assert values[tab.CONTROL_NAMES.index("k_d_steps")] == 5
