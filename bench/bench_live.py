@@ -86,14 +86,20 @@ def _free_port() -> int:
 
 OBSERVER = """
 (tab) => {
+  // each live figure writes the iteration it shows into its .live-iteration element: watch
+  // only that element (watching the whole figure's SVG would slow the page being measured)
   window.__redraws = [];
-  const target = document.querySelector(`#${tab}-figure`);
+  const label = document.querySelector(`#${tab}-figure .live-iteration`);
   new MutationObserver(() => {
-    const t = document.querySelector(`#${tab}-figure .gtitle`);
-    const text = t ? t.textContent : '';
+    const text = label.textContent;
     const last = window.__redraws[window.__redraws.length - 1];
     if (!last || last.text !== text) window.__redraws.push({time: performance.now(), text});
-  }).observe(target, {subtree: true, childList: true, characterData: true});
+  }).observe(label, {subtree: true, childList: true, characterData: true});
+  window.__serverMs = [];
+  const holder = label.closest('[data-frames]') || label.parentElement;
+  new MutationObserver(() => {
+    if (holder.dataset.serverMs) window.__serverMs.push(Number(holder.dataset.serverMs));
+  }).observe(holder, {attributes: true, attributeFilter: ['data-server-ms']});
   new MutationObserver(() => {
     if (!window.__pausedShown && window.__pauseClicked
         && /paus(ing|ed)/.test(document.querySelector(`#${tab}-status`).innerText)) {

@@ -46,7 +46,8 @@ class WorkerHandle:
             from .worker import Worker
 
             self.process = None
-            self.thread = threading.Thread(target=Worker(worker_end).serve, daemon=True,
+            self.in_process_worker = Worker(worker_end)  # for tests: its slots can be looked at
+            self.thread = threading.Thread(target=self.in_process_worker.serve, daemon=True,
                                            name=f"gan-explorer-worker-{index}")
             self.thread.start()
         else:

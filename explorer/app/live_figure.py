@@ -12,50 +12,157 @@ package, served by this app: the page loads nothing from outside.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import gradio as gr
 import plotly
 
+from .engine import WorkerLost, WorkerPool
+
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 TEMPLATE = """
 <div class="live-figure">
   <div class="live-plot" style="height: ${height}px"></div>
+  <canvas class="live-layer"></canvas>
   <div class="live-iteration" aria-live="off"></div>
 </div>
 """
 
 CSS = """
 .live-figure { position: relative; width: 100%; }
+.live-layer { position: absolute; left: 0; top: 0; pointer-events: none; }
 .live-iteration { position: absolute; right: 8px; bottom: 2px; font-size: 11px; color: #666; }
 """
 
-# `element`, `server` and `props` are given by gr.HTML (Gradio's custom HTML components)
-SCRIPT = """
+# `element`, `server` and `props` are given by gr.HTML (Gradio's custom HTML components).
+# While the run trains, Plotly keeps what moves slowly or not at all (axes, legend, heatmap,
+# data) and the traces that move with every update (`frame.moving`) are drawn on a canvas over
+# it, in the same axes: a canvas draws them in a millisecond where Plotly's SVG needs tens, so the
+# page keeps up with training and leaves the cores to it. Paused, the whole figure is Plotly's
+# again, with its hover and zoom.
+SCRIPT = r"""
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const painted = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+const config = {displayModeBar: false, responsive: true};
+const DASHES = {dot: [2, 3], dash: [6, 4], dashdot: [6, 3, 2, 3], longdash: [10, 5], longdashdot: [10, 4, 2, 4]};
 let version = null;
 let layout = null;
-const config = {displayModeBar: false, responsive: true};
+let full = [];            // every trace as last sent, complete
+let shown = [];           // what Plotly was last given
+let stubs = [];            // each moving trace's stand-in in Plotly (its legend entry), by index
 
 async function ask(token) {
   const asked = performance.now();
   try {
     const frame = await server.frame({token: token, version: version});
     element.dataset.askMs = (performance.now() - asked).toFixed(1);
+    if (frame && frame.server_ms !== undefined) element.dataset.serverMs = String(frame.server_ms);
+    if (frame && frame.worker_ms !== undefined) element.dataset.workerMs = String(frame.worker_ms);
     return frame;
   } catch (error) {
     return null;
   }
 }
 
+function stub(trace, index) {
+  // the same object from frame to frame, so that Plotly sees nothing to redraw; one point
+  // with no y keeps the trace, and so its legend entry, without drawing anything
+  if (!stubs[index]) {
+    stubs[index] = Object.assign({}, trace, {x: [trace.x && trace.x.length ? trace.x[0] : 0], y: [null],
+                                             customdata: undefined, hovertemplate: undefined});
+  }
+  return stubs[index];
+}
+
+function axis(plot, name, letter) {
+  const key = name && name !== letter ? letter + 'axis' + name.slice(1) : letter + 'axis';
+  return plot._fullLayout[key];
+}
+
+function paint(plot, canvas, traces, moving) {
+  const width = plot.clientWidth, height = plot.clientHeight, ratio = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio); canvas.height = Math.round(height * ratio);
+    canvas.style.width = width + 'px'; canvas.style.height = height + 'px';
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  if (!plot._fullLayout) return;
+  for (const index of moving) {
+    const t = traces[index];
+    if (!t || t.visible === false || t.visible === 'legendonly' || !t.x) continue;
+    const xa = axis(plot, t.xaxis, 'x'), ya = axis(plot, t.yaxis, 'y');
+    if (!xa || !ya || !xa.l2p || !ya.l2p) continue;
+    const px = (v) => xa._offset + xa.l2p(v), py = (v) => ya._offset + ya.l2p(v);
+    ctx.save();
+    ctx.beginPath(); ctx.rect(xa._offset, ya._offset, xa._length, ya._length); ctx.clip();
+    ctx.globalAlpha = t.opacity === undefined ? 1 : t.opacity;
+    const mode = t.mode || 'lines';
+    const line = t.line || {};
+    if (mode.includes('lines')) {
+      ctx.strokeStyle = line.color || '#444'; ctx.lineWidth = line.width === undefined ? 2 : line.width;
+      ctx.setLineDash(DASHES[line.dash] || []);
+      ctx.beginPath();
+      let open = false;
+      for (let i = 0; i < t.x.length; i++) {
+        const x = t.x[i], y = t.y[i];
+        if (x === null || y === null || Number.isNaN(x) || Number.isNaN(y)) { open = false; continue; }
+        if (open) ctx.lineTo(px(x), py(y)); else { ctx.moveTo(px(x), py(y)); open = true; }
+      }
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    const marker = t.marker || {};
+    if (mode.includes('markers')) {
+      const symbols = Array.isArray(marker.symbol) ? marker.symbol : null;
+      const sizes = Array.isArray(marker.size) ? marker.size : null;
+      ctx.fillStyle = marker.color || line.color || '#444';
+      if (marker.opacity !== undefined) ctx.globalAlpha *= marker.opacity;
+      for (let i = 0; i < t.x.length; i++) {
+        const x = t.x[i], y = t.y[i];
+        if (x === null || y === null || Number.isNaN(x) || Number.isNaN(y)) continue;
+        const size = sizes ? sizes[i] : (marker.size === undefined ? 6 : marker.size);
+        if (!size) continue;
+        const cx = px(x), cy = py(y);
+        if (symbols && symbols[i] === 'arrow' && i > 0 && t.x[i - 1] !== null) {
+          // an arrowhead pointing along the segment from the previous point
+          const angle = Math.atan2(cy - py(t.y[i - 1]), cx - px(t.x[i - 1]));
+          ctx.save(); ctx.translate(cx, cy); ctx.rotate(angle);
+          ctx.beginPath(); ctx.moveTo(0, 0); ctx.lineTo(-size, -size / 2.4); ctx.lineTo(-size, size / 2.4);
+          ctx.closePath(); ctx.fill(); ctx.restore();
+        } else {
+          ctx.beginPath(); ctx.arc(cx, cy, size / 2, 0, 2 * Math.PI); ctx.fill();
+        }
+      }
+    }
+    ctx.restore();
+  }
+}
+
 async function draw(frame, plot) {
-  if (frame.layout) layout = JSON.parse(frame.layout);
-  if (frame.title !== undefined && layout) layout.title = Object.assign({}, layout.title, {text: frame.title});
   const started = performance.now();
-  await window.Plotly.react(plot, JSON.parse(frame.data), layout, config);
+  if (frame.layout) { layout = JSON.parse(frame.layout); stubs = []; }
+  const sent = JSON.parse(frame.data);
+  // null: the trace the page has already, kept as the same object (Plotly skips its work)
+  full = sent.map((trace, i) => (trace === null && full[i] ? full[i] : trace));
+  const moving = frame.playing ? (frame.moving || []) : [];
+  const still = new Set(moving);
+  const given = full.map((trace, i) => (still.has(i) ? stub(trace, i) : trace));
+  const canvas = element.querySelector('.live-layer');
+  const same = !frame.layout && given.length === shown.length && given.every((t, i) => t === shown[i]);
+  const title = plot.querySelector('.gtitle');
+  if (same && plot._fullLayout && title) {
+    title.textContent = frame.title;  // the title alone: no need to wake Plotly
+  } else {
+    if (frame.title !== undefined && layout) layout.title = Object.assign({}, layout.title, {text: frame.title});
+    await window.Plotly.react(plot, given, layout, config);
+    shown = given;
+  }
+  if (canvas) paint(plot, canvas, full, moving);
   version = frame.version;
   const label = element.querySelector('.live-iteration');
   if (label) label.textContent = frame.label || '';
@@ -63,7 +170,6 @@ async function draw(frame, plot) {
   await painted();
   element.dataset.drawMs = (performance.now() - started).toFixed(1);
 }
-
 async function run() {
   while (!window.Plotly) await sleep(50);
   let next = null;  // the frame asked for while the last one was drawn: at most one in flight
@@ -92,6 +198,26 @@ async function run() {
 }
 run();
 """
+
+
+def frame_server(pool: WorkerPool, pane: str = "main") -> Callable[[dict], dict]:
+    """A live figure's frame function: it finds the page's engine by the page's key and asks its
+    worker for the frame of `pane`; `server_ms` is the time the answer took in this server."""
+
+    def frame(data: dict) -> dict:
+        started = time.perf_counter()
+        data = data if isinstance(data, dict) else {}
+        engine = pool.engine_of(data.get("token"))
+        if engine is None:
+            return {"playing": False}
+        try:
+            answer = engine.call("live", {"pane": pane, "version": data.get("version")})
+        except (WorkerLost, RuntimeError):
+            return {"playing": False}
+        answer["server_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        return answer
+
+    return frame
 
 
 def serve_plotly() -> None:

@@ -7,21 +7,20 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import numpy as np
-import plotly.io as pio
-from plotly.io.json import to_json_plotly
-
 from ..core.errors import ConfigError, TrainingDiverged
 from ..toy import plots1d
 from ..toy.config import ToyConfig
 from ..toy.panels import PANEL_TITLES
 from ..toy.presets import PRESETS_1D, config_from_url, url_for_config
 from ..toy.run import ToyRun
+from .frames import figure_json, live_frame, page_has
 from .worker import Slot
 
 DEFAULT_PRESET = "goodfellow-fig1"
+# the traces of Figure 1 that never move during a run (the page keeps them between frames)
+STILL_TRACES_1D = ("p_data(x): real data density", "D = 1/2: equilibrium", "x line", "z line")
 # the slower plots (timeline, JS and V curves) are sent this often while training
-METRICS_EVERY_SECONDS = 2.0
+METRICS_EVERY_SECONDS = 3.0
 VIEW_LIVE = "live"
 # the controls of the tab, in order: the ToyConfig field each sets
 CONTROL_NAMES = (
@@ -29,38 +28,6 @@ CONTROL_NAMES = (
     "d_layers", "d_width", "g_layers", "g_width", "d_activation", "g_activation", "batch_size", "seed", "steps",
     "noise_sampling", "r1_gamma", "lr_final_fraction",
 )
-
-
-def figure_json(figure: Any) -> str:
-    """A Plotly figure (dict or graph object) as the JSON that gr.Plot takes, unvalidated."""
-    return pio.to_json(figure, validate=False)
-
-
-def rounded(value: Any, decimals: int = 4) -> Any:
-    """Arrays in a figure's traces rounded for the page (a pixel is far coarser than 1e-4 of an
-    axis; the JSON is a third as long), lists and dicts walked."""
-    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-        return np.round(value.astype(np.float64), decimals)
-    if isinstance(value, dict):
-        return {k: rounded(v, decimals) for k, v in value.items()}
-    if isinstance(value, list):
-        return [rounded(v, decimals) for v in value]
-    return value
-
-
-def live_frame(figure: dict, version: str, page_version: str | None, playing: bool, label: str) -> dict:
-    """A live figure's frame (live_figure.py): the traces' data and the title, and the layout
-    too when the page has none or an older one; only {'playing'} when the page is up to date.
-    `version` is 'layout key|data key'."""
-    if page_version == version:
-        return {"playing": playing}
-    layout = dict(figure["layout"])
-    title = (layout.get("title") or {}).get("text", "")
-    frame = {"version": version, "data": to_json_plotly(rounded(figure["data"])), "title": title,
-             "label": label, "playing": playing}
-    if (page_version or "").split("|")[0] != version.split("|")[0]:
-        frame["layout"] = to_json_plotly(layout)
-    return frame
 
 
 def config_from_controls(preset_name: str | None, values: list) -> ToyConfig:
@@ -225,15 +192,17 @@ class Toy1DTab:
         if run is None:
             return {"playing": False}
         trainer = run.trainer
-        # the layout changes with the run (its data's range) and the overlays; the data with
-        # every update and with the snapshot in view
-        version = (f"{self.builds}:{self.overlays}|{trainer.iteration}:{trainer.d_updates}:{self.view}:"
-                   f"{self.timeline_index}:{bool(slot.error)}")
-        if page_version == version:
+        # the layout changes with the run (its data's range) and the overlays; the moving
+        # traces with every update and with the snapshot in view
+        layout_key = f"{self.builds}:{int(self.overlays[0])}{int(self.overlays[1])}:{'p' if slot.playing else 's'}"
+        moving = f"{trainer.iteration}:{trainer.d_updates}:{self.view}:{self.timeline_index}:{int(bool(slot.error))}"
+        if page_has(page_version, layout_key, moving):
             return {"playing": slot.playing}
         snapshot = self._snapshot(slot)
         figure = plots1d.figure_1d(snapshot, *self.overlays)
-        return live_frame(figure, version, page_version, slot.playing, f"iteration {snapshot.iteration}")
+        keys = ["still" if trace["name"] in STILL_TRACES_1D else moving for trace in figure["data"]]
+        return live_frame(figure, layout_key, keys, page_version, slot.playing, f"iteration {snapshot.iteration}",
+                          moving=[i for i, key in enumerate(keys) if key == moving])
 
     def _with_settings(self, slot: Slot, preset: str, config: ToyConfig, request: dict, note: str) -> dict:
         values = controls_from_config(config)

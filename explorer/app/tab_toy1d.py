@@ -24,15 +24,15 @@ from ..toy.config import (
 from ..toy.panels import PANEL_TITLES
 from ..toy.presets import PRESETS_1D
 from .controls import network_size_controls
-from .engine import LiveEngine, WorkerLost, WorkerPool, outputs_or_message
+from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY1D_EXPLANATION
+from .live_figure import frame_server, live_figure
 from .live_toy1d import CONTROL_NAMES, DEFAULT_PRESET, VIEW_LIVE
-from .live_figure import live_figure
 from .plotting import json_plot
 
 # the page asks for a frame every FRAME_SECONDS (a gr.Timer: the browser asks for the next frame
 # only once it has drawn the last, so frames never queue up behind a slow browser)
-FRAME_SECONDS = 0.25
+FRAME_SECONDS = 0.5
 PANEL_CHOICES = [VIEW_LIVE] + [PANEL_TITLES[k] for k in "abcd"]
 
 
@@ -167,21 +167,6 @@ def on_timeline(engine: LiveEngine, index, show_d_star, show_half):
 def on_overlay(engine: LiveEngine, show_d_star, show_half) -> None:
     """D* and D = 1/2 shown or not: the live figure redraws with the next frame."""
     outputs_or_message(engine, "overlay", {"show_d_star": show_d_star, "show_half": show_half})
-
-
-def frame_server(pool: WorkerPool):
-    """The live figure's frame function for this tab: the page's engine, found by its session."""
-
-    def frame(data: dict) -> dict:
-        engine = pool.engine_of((data or {}).get("token"))
-        if engine is None:
-            return {"playing": False}
-        try:
-            return engine.call("live", {"version": (data or {}).get("version")})
-        except (WorkerLost, RuntimeError):
-            return {"playing": False}
-
-    return frame
 
 
 # ---------------------------------------------------------------------- layout

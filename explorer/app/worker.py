@@ -225,7 +225,11 @@ class Worker:
     def answer(self, request_id: int, slot_id: str, operation: str, request: dict) -> tuple:
         """(request_id, True, outputs) or (request_id, False, message) for one command."""
         try:
-            return request_id, True, self.perform(slot_id, operation, request)
+            started = time.perf_counter()
+            result = self.perform(slot_id, operation, request)
+            if operation == "live" and isinstance(result, dict):
+                result["worker_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            return request_id, True, result
         except Exception as err:  # noqa: BLE001 - reported to the page, the worker carries on
             traceback.print_exc()
             return request_id, False, f"{type(err).__name__}: {err}"

@@ -65,24 +65,24 @@ class Measurement2D:
         noise[1, :, :, 1] = levels[:, None]
         return noise.reshape(-1, config.noise_dim)
 
-    def snapshot(self, trainer: ToyTrainer, phase: str = "") -> Snapshot2D:
+    def snapshot(self, trainer: ToyTrainer, phase: str = "", discriminator: bool = True) -> Snapshot2D:
         """D, G and the mode measurements of `trainer` now, on the fixed inputs;
-        TrainingDiverged when G's samples are not finite."""
+        TrainingDiverged when G's samples are not finite. With `discriminator` False, D's
+        heatmap and G's gradient arrows (the costly part: D through the whole grid, and batch
+        statistics when a remedy uses them) are those of the last snapshot that measured them,
+        and `heat_iteration` says which; the samples, the warped grid and the metrics are new."""
         config = trainer.config
+        previous = getattr(self, "_discriminator_view", None)
+        if discriminator or previous is None:
+            previous = self._discriminator_view = self._measure_discriminator(trainer)
+        heat, heat_iteration, arrow_from, arrow_push = previous
         fakes = trainer.generate(self.metric_noise).astype(np.float64)
         if not np.all(np.isfinite(fakes)):
             raise TrainingDiverged(
                 f"the generator produced NaN or infinite samples at iteration {trainer.iteration}; "
                 "reset the run and lower the learning rates"
             )
-        with torch.no_grad():
-            reference = trainer.generator(self.reference_noise.to(trainer.device))
-            heat = trainer.discriminator.forward_against(self.heat_points.to(trainer.device), reference)
-            if trainer.score_is_probability:
-                heat = torch.sigmoid(heat)
-        arrow_from, arrow_push = self._generator_push(trainer, reference)
         warp = trainer.generate(self.warp_noise).astype(np.float64)
-        h = len(self.heat_x)
         dataset = trainer.dataset
         out = dict(
             iteration=trainer.iteration,
@@ -91,7 +91,8 @@ class Measurement2D:
             fake=fakes[: config.drawn_samples],
             heat_x=self.heat_x,
             heat_y=self.heat_y,
-            heat=heat.cpu().numpy().astype(np.float64).reshape(h, h),
+            heat=heat,
+            heat_iteration=heat_iteration,
             heat_is_probability=trainer.score_is_probability,
             warp=warp.reshape(2, config.warp_lines, WARP_POINTS_PER_LINE, 2),
             arrow_from=arrow_from,
@@ -110,6 +111,17 @@ class Measurement2D:
                        modes_covered=measured.modes_covered, high_quality=measured.high_quality,
                        mode_kl=measured.mode_kl)
         return Snapshot2D(**out)
+
+    def _measure_discriminator(self, trainer: ToyTrainer) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+        """(D on the heatmap grid (h, h), the iteration, arrow starts, G's push there)."""
+        with torch.no_grad():
+            reference = trainer.generator(self.reference_noise.to(trainer.device))
+            heat = trainer.discriminator.forward_against(self.heat_points.to(trainer.device), reference)
+            if trainer.score_is_probability:
+                heat = torch.sigmoid(heat)
+        arrow_from, arrow_push = self._generator_push(trainer, reference)
+        h = len(self.heat_x)
+        return heat.cpu().numpy().astype(np.float64).reshape(h, h), trainer.iteration, arrow_from, arrow_push
 
     @staticmethod
     def _generator_push(trainer: ToyTrainer, reference: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:

@@ -26,8 +26,12 @@ class ToyRun:
     (and after every single manual step), feeding the timeline and the panel capture."""
 
     def __init__(self, config: ToyConfig, max_snapshots: int = 200,
-                 trainer: ToyTrainer | None = None) -> None:
+                 trainer: ToyTrainer | None = None, record_discriminator: bool = True) -> None:
+        """`record_discriminator` False: the snapshots recorded while training (2-D) keep D's
+        heatmap and arrows as last measured (the app measures them at its own cadence; the
+        timeline uses only the samples' measurements); manual steps measure everything."""
         self.config = config
+        self.record_discriminator = record_discriminator
         self.trainer = trainer if trainer is not None else ToyTrainer(config)
         self.measurement = measurement_for(self.trainer)
         self.history = RunHistory(max_snapshots=max_snapshots)
@@ -59,6 +63,18 @@ class ToyRun:
         """A snapshot of the trainer now, not recorded."""
         return self.measurement.snapshot(self.trainer, phase)
 
+    def live_snapshot(self, discriminator: bool = True) -> Snapshot1D | Snapshot2D:
+        """The snapshot of a live frame: the current one, or in 2-D with D's heatmap and arrows
+        left as last measured unless `discriminator` (Measurement2D.snapshot)."""
+        if not self.is_2d:
+            return self.current()
+        current = self._current
+        if current is not None and current.iteration == self.trainer.iteration and (
+                not discriminator or current.heat_iteration == current.iteration):
+            return current
+        self._current = self.measurement.snapshot(self.trainer, discriminator=discriminator)
+        return self._current
+
     def record(self, phase: str = "") -> Snapshot1D | Snapshot2D:
         """Take a snapshot now and add it to the history (and, in 1-D, to the panel capture)."""
         snapshot = self.snapshot(phase)
@@ -78,7 +94,11 @@ class ToyRun:
         """One iteration of Algorithm 1, recorded every config.snapshot_every iterations."""
         self.trainer.step()
         if self.trainer.iteration % self.config.snapshot_every == 0:
-            self.record()
+            if self.record_discriminator or not self.is_2d:
+                self.record()
+            else:
+                self._current = snapshot = self.live_snapshot(discriminator=False)
+                self.history.add(snapshot)
 
     def switch_remedies(self, config: ToyConfig) -> None:
         """Switch remedies or the objective mid-run (see ToyTrainer.switch_remedies)."""
@@ -119,9 +139,10 @@ class TwinRun:
     initial generator and the same data and noise batches, differing only in the settings
     that tell `left` from `right` (e.g. a remedy switched on). This is the side-by-side view."""
 
-    def __init__(self, left: ToyConfig, right: ToyConfig, max_snapshots: int = 200) -> None:
-        self.left = ToyRun(left, max_snapshots)
-        self.right = ToyRun(right, max_snapshots)
+    def __init__(self, left: ToyConfig, right: ToyConfig, max_snapshots: int = 200,
+                 record_discriminator: bool = True) -> None:
+        self.left = ToyRun(left, max_snapshots, record_discriminator=record_discriminator)
+        self.right = ToyRun(right, max_snapshots, record_discriminator=record_discriminator)
 
     @property
     def runs(self) -> tuple[ToyRun, ToyRun]:

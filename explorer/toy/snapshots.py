@@ -75,6 +75,7 @@ class Snapshot2D:
     heat_y: np.ndarray  # (h,)
     heat: np.ndarray  # (h, h) D on the grid, heat[i, j] at (heat_x[j], heat_y[i])
     heat_is_probability: bool  # D(x) in [0, 1], or a raw score (least squares, hinge, WGAN)
+    heat_iteration: int  # the iteration D's heatmap and the arrows were measured at (<= iteration)
     warp: np.ndarray  # (2, lines, points, 2): the z grid's lines of constant z1 and z2 through G
     arrow_from: np.ndarray  # (a, 2) generated samples
     arrow_push: np.ndarray  # (a, 2) -dLoss_G/dx at them: where D pushes the fakes

@@ -10,3 +10,8 @@ def iteration_of(status: str) -> int:
     found = re.search(r"iteration (\d+) /", status)
     assert found, status
     return int(found.group(1))
+
+
+def tab_of(engine):
+    """The LiveTab holding `engine`'s run, in an in-process worker (for white-box checks)."""
+    return engine.worker.in_process_worker.slots[engine.slot_id].tab

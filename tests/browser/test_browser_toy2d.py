@@ -59,7 +59,9 @@ def test_minibatch_discrimination_switched_on_changes_the_occupancy(browser, app
         assert len(before[0]) == 8 and sum(before[0]) + sum(before[1]) == 2500
         page.check("#toy2d-mbd input")
         _status_has(page, "now: minibatch-discrimination")
-        assert "minibatch-discrimination" in page.locator(FIGURE_TITLE).text_content()
+        # the figure draws itself: it shows the switch with its next frame
+        page.wait_for_function("(sel) => document.querySelector(sel).textContent.includes('minibatch-discrimination')",
+                               arg=FIGURE_TITLE, timeout=10_000)
         _train_past(page, stopped_at + 20)
         after = page.evaluate(OCCUPANCY_COUNTS)
         assert after != before

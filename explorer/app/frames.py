@@ -1,0 +1,64 @@
+"""What a worker sends the page for a figure: figures serialised to JSON, and a live figure's
+frames (trace data, a title, the layout only when the page has none or an old one). No gradio."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import plotly.io as pio
+from plotly.io.json import to_json_plotly
+
+
+def figure_json(figure: Any) -> str:
+    """A Plotly figure (dict or graph object) as the JSON that gr.Plot takes, unvalidated."""
+    return pio.to_json(figure, validate=False)
+
+
+def rounded(value: Any, decimals: int = 4) -> Any:
+    """Arrays in a figure's traces rounded for the page (a pixel is far coarser than 1e-4 of an
+    axis; the JSON is a third as long), lists and dicts walked."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return np.round(value.astype(np.float64), decimals)
+    if isinstance(value, dict):
+        return {k: rounded(v, decimals) for k, v in value.items()}
+    if isinstance(value, list):
+        return [rounded(v, decimals) for v in value]
+    return value
+
+
+def frame_version(layout_key: str, trace_keys: list[str]) -> str:
+    """A live figure's version: what its layout and each of its traces were drawn from."""
+    return layout_key + "|" + ",".join(trace_keys)
+
+
+def page_has(page_version: str | None, layout_key: str, trace_key: str) -> bool:
+    """True when the page's version has this layout and a trace drawn from `trace_key`."""
+    layout, _, traces = (page_version or "").partition("|")
+    return layout == layout_key and trace_key in traces.split(",")
+
+
+def live_frame(figure: dict, layout_key: str, trace_keys: list[str], page_version: str | None,
+               playing: bool, label: str, moving: list[int] | None = None) -> dict:
+    """A live figure's frame (live_figure.py): the title, the traces that changed since the
+    page's version (null for each trace the page already has: the page keeps its object, which
+    Plotly then does not draw anew), the layout when the page has none or an older one, and
+    which traces move with every update (`moving`: the page draws them on a canvas while the
+    run plays); only {'playing'} when the page is up to date. `trace_keys` say what each trace
+    of `figure` was drawn from (an iteration, or a constant for what never moves); the layout
+    key must change when playing starts or stops (the page then draws everything with Plotly)."""
+    version = frame_version(layout_key, trace_keys)
+    if page_version == version:
+        return {"playing": playing}
+    page_layout, _, page_traces = (page_version or "").partition("|")
+    layout = figure["layout"]
+    data = list(figure["data"])
+    if page_layout == layout_key:
+        had = page_traces.split(",")
+        data = [None if i < len(had) and had[i] == key else trace for i, (trace, key) in enumerate(zip(data, trace_keys))]
+    title = (layout.get("title") or {}).get("text", "")
+    frame = {"version": version, "data": to_json_plotly(rounded(data)), "title": title, "label": label,
+             "playing": playing, "moving": list(moving or [])}
+    if page_layout != layout_key:
+        frame["layout"] = to_json_plotly(layout)
+    return frame

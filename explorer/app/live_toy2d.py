@@ -1,0 +1,245 @@
+"""The 2-D tab's run in a worker: one run, or a plain and a remedied twin side by side, built
+from the page's settings, with remedies switched live, and drawn as frames of numbers (the
+figures serialised to JSON). No gradio here: the tab (`tab_toy2d`) hands the outputs on."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ..core.errors import ConfigError, TrainingDiverged
+from ..toy import plots2d
+from ..toy.config import ToyConfig
+from ..toy.data2d import DataError
+from ..toy.presets import PRESETS_2D
+from ..toy.remedies import without_remedies
+from ..toy.run import ToyRun, TwinRun
+from .frames import figure_json, live_frame, page_has
+from .live_toy1d import apply_budget
+from .worker import Slot
+
+DEFAULT_PRESET = "ring-collapse"
+DEFAULT_LAYERS = ("heatmap", "real", "fake", "arrows", "modes")
+# settings applied on Reset
+SETTING_NAMES = (
+    "dataset", "k_d_steps", "batch_size", "d_lr", "g_lr", "seed", "steps", "noise_dim",
+    "g_layers", "g_width", "d_layers", "d_width", "lr_final_fraction", "r1_gamma",
+)
+# remedies, applied at once to the running model (D restarts, G carries on)
+REMEDY_NAMES = ("minibatch_discrimination", "minibatch_stddev", "pack", "unroll_steps", "loss")
+# while training, D's heatmap and G's gradient arrows (D through the whole grid, with batch
+# statistics when a remedy uses them: most of a frame's cost) are measured at most this often;
+# the samples, the warped grid and the measurements come with every frame (the page says so)
+DISCRIMINATOR_EVERY_SECONDS = 0.4
+# what each trace of the 2-D figure is drawn from, when not G's samples of the moment: D's
+# view (measured at its own cadence) or nothing that moves
+TRACE_SOURCES_2D = {"D(x)": "D", "D score": "D", "−∇ G's loss": "D", "real x ~ p_data": "still",
+                    "mode centres": "still"}
+# while training, the occupancy bars are sent this often, and the occupancy timeline and the
+# metrics curves (each a whole figure the page draws anew: time the live figures lose)
+BARS_EVERY_SECONDS = 1.0
+SLOW_EVERY_SECONDS = 3.0
+
+
+def remedied_name(config: ToyConfig) -> str:
+    """A run's name from its remedies and objective ('plain' for none)."""
+    parts = list(config.remedies())
+    if config.loss != "non-saturating":
+        parts.append(config.loss)
+    return " + ".join(parts) if parts else "plain"
+
+
+class Toy2DTab:
+    """The LiveTab of the 2-D tab (see worker.LiveTab)."""
+
+    training_threads = 1
+
+    def __init__(self) -> None:
+        self.run: ToyRun | TwinRun | None = None
+        self.preset = DEFAULT_PRESET
+        self.data_path = ""  # the CSV of the points the user uploaded or drew
+        self.layers: tuple[str, ...] = DEFAULT_LAYERS
+        self.builds = 0
+        self.last_slow = 0.0
+        self.last_bars = 0.0
+        self.last_discriminator = 0.0
+
+    def diverged_errors(self) -> tuple[type[Exception], ...]:
+        """A toy run diverges with TrainingDiverged."""
+        return (TrainingDiverged,)
+
+    # ------------------------------------------------------------------ settings
+    def config_from_controls(self, request: dict) -> ToyConfig:
+        """The preset's config with the settings and remedies of the page on top."""
+        preset = request.get("preset")
+        base = (PRESETS_2D.get(preset) or PRESETS_2D[DEFAULT_PRESET]).config
+        changes = dict(zip(SETTING_NAMES, request.get("settings") or [])) | dict(
+            zip(REMEDY_NAMES, request.get("remedies") or []))
+        for name, value in changes.items():
+            if value is None or (isinstance(value, str) and value.strip() == ""):
+                raise ConfigError(f"{name} is empty: enter a value")
+        if changes.get("dataset") == "custom":
+            if not self.data_path:
+                raise ConfigError("dataset 'custom' needs your points: upload a CSV or draw them below")
+            changes["data_path"] = self.data_path
+        return ToyConfig.from_dict(base.to_dict() | changes)
+
+    def build(self, request: dict) -> str:
+        """A fresh run, or twin runs (plain on the left, the page's remedies on the right)."""
+        self._view(request)
+        self.run = None
+        config = self.config_from_controls(request)
+        preset = PRESETS_2D.get(request.get("preset")) or PRESETS_2D[DEFAULT_PRESET]
+        try:
+            # D's heatmap and arrows are measured at the live figure's cadence, not at every
+            # recorded snapshot (the occupancy timeline needs only the samples)
+            if request.get("twin"):
+                self.run = TwinRun(without_remedies(config, preset.config.loss), config, record_discriminator=False)
+            else:
+                self.run = ToyRun(config, record_discriminator=False)
+        except DataError as err:
+            raise ConfigError(str(err)) from None
+        self.builds += 1
+        self.preset = preset.name
+        return "new run ready: press ▶ Play"
+
+    def apply(self, request: dict) -> str:
+        """Play's settings: a new number of iterations applies now; other changes on Reset
+        (the remedies apply the moment they are switched)."""
+        config = self.config_from_controls(request)
+        runs = self._runs()
+        return apply_budget(runs[-1][1], config, *(run for _, run in runs[:-1]))
+
+    def _view(self, request: dict) -> None:
+        if request.get("layers") is not None:
+            self.layers = tuple(request["layers"])
+
+    def _runs(self) -> list[tuple[str, ToyRun]]:
+        run = self.run
+        if isinstance(run, TwinRun):
+            return [("plain", run.left), (remedied_name(run.right.config), run.right)]
+        return [(remedied_name(run.config), run)]
+
+    # ------------------------------------------------------------------ drawing
+    def _snapshot(self, slot: Slot, run: ToyRun, discriminator: bool = True):
+        if slot.error:  # the networks hold NaNs now: show the last good snapshot
+            return run.history.latest
+        try:
+            return run.live_snapshot(discriminator)
+        except TrainingDiverged as err:
+            slot.fail(err)
+            return run.history.latest
+
+    def outputs(self, slot: Slot, request: dict) -> dict:
+        """The readouts, the status, the occupancy bars and, when due, the slower plots."""
+        self._view(request)
+        note = request.get("note", "")
+        full = request.get("full", True)
+        out: dict[str, Any] = {"playing": slot.playing, "twin": isinstance(self.run, TwinRun)}
+        if self.run is None:
+            out["status"] = slot.status(note)
+            return out
+        if slot.playing and not note:
+            note = "training…"
+        elif not slot.playing and not full and not note:
+            note = "finished" if self.run.finished else "paused"
+            full = True
+        runs = self._runs()
+        named = [(name, self._snapshot(slot, run, discriminator=False)) for name, run in runs]
+        out["playing"] = slot.playing
+        out["status"] = slot.status(note)
+        out["readout"] = plots2d.readout_2d(named[-1][1], named[-1][0])
+        out["twin_readout"] = plots2d.readout_2d(named[0][1], "plain") if len(named) == 2 else ""
+        now = time.monotonic()
+        if full or now - self.last_bars >= BARS_EVERY_SECONDS:
+            self.last_bars = now
+            out["occupancy"] = figure_json(plots2d.occupancy_figure(named))
+        if full or now - self.last_slow >= SLOW_EVERY_SECONDS:
+            self.last_slow = now
+            out["occupancy_timeline"] = figure_json(
+                plots2d.occupancy_timeline_figure([(n, r.history.snapshots) for n, r in runs]))
+            out["metrics"] = figure_json(plots2d.metrics_2d_figure([(n, r.history.traces) for n, r in runs]))
+        return out
+
+    def _live(self, slot: Slot, pane: str, page_version: str | None) -> dict:
+        """A live figure's frame: the remedied (or only) run's, or the plain twin's."""
+        if self.run is None:
+            return {"playing": False}
+        runs = self._runs()
+        if pane == "plain" and len(runs) < 2:
+            return {"playing": slot.playing}
+        index = 0 if pane == "plain" else len(runs) - 1
+        name, run = runs[index]
+        now = time.monotonic()
+        # D's view is measured again when it is due, and always when training is not running
+        due = not slot.playing or now - self.last_discriminator >= DISCRIMINATOR_EVERY_SECONDS
+        trainer = run.trainer
+        layout_key = f"{self.builds}:{''.join(layer[0] for layer in self.layers)}:{index}:{'p' if slot.playing else 's'}"
+        if not due and page_has(page_version, layout_key, f"g{trainer.iteration}e{int(bool(slot.error))}"):
+            return {"playing": slot.playing}  # the page has this iteration's samples already
+        snapshot = self._snapshot(slot, run, discriminator=due)
+        if due and pane != "plain":
+            self.last_discriminator = now
+        figure = plots2d.figure_2d(snapshot, self.layers, title=name)
+        label = f"iteration {snapshot.iteration}"
+        if snapshot.heat_iteration != snapshot.iteration:
+            label += f" · D's heatmap and arrows from iteration {snapshot.heat_iteration}"
+        error = int(bool(slot.error))
+        keys = {"D": f"d{snapshot.heat_iteration}e{error}", "still": "still"}
+        trace_keys = [keys.get(TRACE_SOURCES_2D.get(trace["name"], ""), f"g{snapshot.iteration}e{error}")
+                      for trace in figure["data"]]
+        return live_frame(figure, layout_key, trace_keys, page_version, slot.playing, label,
+                          moving=[i for i, key in enumerate(trace_keys) if key.startswith("g")])
+
+    # ------------------------------------------------------------------ the tab's own commands
+    def command(self, slot: Slot, name: str, request: dict) -> dict:
+        """step, remedy, layers, points, live (see each branch)."""
+        if name == "live":
+            return self._live(slot, request.get("pane", "main"), request.get("version"))
+        if name == "layers":
+            self._view(request)
+            return {}
+        if name == "points":
+            # the user's own points, written by the server: a fresh run on them
+            self.data_path = request["path"]
+            note = slot.build(request)
+            return self.outputs(slot, dict(request, note=f"{request.get('what', '')}; {note}" if note else ""))
+        if name == "step":
+            return self._step(slot, request)
+        if name == "remedy":
+            return self._remedy(slot, request)
+        raise ValueError(f"the 2-D tab has no command {name!r}")
+
+    def _step(self, slot: Slot, request: dict) -> dict:
+        if slot.playing:
+            return self.outputs(slot, dict(request, note="pause before stepping"))
+        if self.run is None or slot.error:
+            slot.build(request)
+            if self.run is None:
+                return self.outputs(slot, request)
+        try:
+            self.run.advance(1)
+        except TrainingDiverged as err:
+            slot.fail(err)
+        return self.outputs(slot, dict(request, note="after one iteration"))
+
+    def _remedy(self, slot: Slot, request: dict) -> dict:
+        """A remedy switched: applied to the running model at once (to the right-hand run when
+        side by side), D restarting in its new form while G carries on."""
+        if self.run is None or slot.error:
+            note = slot.build(request)
+            return self.outputs(slot, dict(request, note=note))
+        try:
+            config = self.config_from_controls(request)
+            target = self.run.right if isinstance(self.run, TwinRun) else self.run
+            target.switch_remedies(target.config.replace(**{n: getattr(config, n) for n in REMEDY_NAMES}))
+        except (ConfigError, ValueError) as err:
+            return self.outputs(slot, dict(request, note=f"⚠️ not applied: {err}"))
+        except TrainingDiverged as err:
+            slot.fail(err)
+            return self.outputs(slot, request)
+        self.builds += 1  # the run's name, and so its figure's title, changed
+        return self.outputs(slot, dict(request, note=f"now: {remedied_name(target.config)} (D restarted, G kept)"))
+
+
+LIVE_TAB = Toy2DTab
