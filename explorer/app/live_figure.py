@@ -37,22 +37,11 @@ CSS = """
 .live-iteration { position: absolute; right: 8px; bottom: 2px; font-size: 11px; color: #666; }
 """
 
-# `element`, `server` and `props` are given by gr.HTML (Gradio's custom HTML components).
-# While the run trains, Plotly keeps what moves slowly or not at all (axes, legend, heatmap,
-# data) and the traces that move with every update (`frame.moving`) are drawn on a canvas over
-# it, in the same axes: a canvas draws them in a millisecond where Plotly's SVG needs tens, so the
-# page keeps up with training and leaves the cores to it. Paused, the whole figure is Plotly's
-# again, with its hover and zoom.
-SCRIPT = r"""
+# asking the server for a frame, shared by the live figure and the live image: `version` is
+# what the page shows, `server_ms` and `worker_ms` what the answer cost there (for benchmarks)
+ASK = r"""
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const painted = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
-const config = {displayModeBar: false, responsive: true};
-const DASHES = {dot: [2, 3], dash: [6, 4], dashdot: [6, 3, 2, 3], longdash: [10, 5], longdashdot: [10, 4, 2, 4]};
 let version = null;
-let layout = null;
-let full = [];            // every trace as last sent, complete
-let shown = [];           // what Plotly was last given
-let stubs = [];            // each moving trace's stand-in in Plotly (its legend entry), by index
 
 async function ask(token) {
   const asked = performance.now();
@@ -66,6 +55,22 @@ async function ask(token) {
     return null;
   }
 }
+"""
+
+# `element`, `server` and `props` are given by gr.HTML (Gradio's custom HTML components).
+# While the run trains, Plotly keeps what moves slowly or not at all (axes, legend, heatmap,
+# data) and the traces that move with every update (`frame.moving`) are drawn on a canvas over
+# it, in the same axes: a canvas draws them in a millisecond where Plotly's SVG needs tens, so the
+# page keeps up with training and leaves the cores to it. Paused, the whole figure is Plotly's
+# again, with its hover and zoom.
+SCRIPT = ASK + r"""
+const painted = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+const config = {displayModeBar: false, responsive: true};
+const DASHES = {dot: [2, 3], dash: [6, 4], dashdot: [6, 3, 2, 3], longdash: [10, 5], longdashdot: [10, 4, 2, 4]};
+let layout = null;
+let full = [];            // every trace as last sent, complete
+let shown = [];           // what Plotly was last given
+let stubs = [];            // each moving trace's stand-in in Plotly (its legend entry), by index
 
 function stub(trace, index) {
   // the same object from frame to frame, so that Plotly sees nothing to redraw; one point
@@ -200,6 +205,38 @@ run();
 """
 
 
+IMAGE_TEMPLATE = """
+<div class="live-figure">
+  <img class="live-img" alt="${alt}" style="height: ${height}px; image-rendering: pixelated;">
+  <div class="live-iteration" aria-live="off"></div>
+</div>
+"""
+
+# a live image: the page asks for the next picture once it has shown the last, and waits what
+# the server says (`wait_ms`) before asking again, so the pictures cost the run little
+IMAGE_SCRIPT = ASK + r"""
+async function run() {
+  while (element.isConnected) {
+    const token = props.value;
+    const img = element.querySelector('.live-img');
+    if (!token || !img || document.hidden || img.offsetParent === null) { await sleep(300); continue; }
+    const frame = await ask(token);
+    if (!frame) { await sleep(1000); continue; }
+    if (frame.png) {
+      img.src = 'data:image/png;base64,' + frame.png;
+      try { await img.decode(); } catch (error) { /* a broken picture: the next one replaces it */ }
+      version = frame.version;
+      const label = element.querySelector('.live-iteration');
+      if (label) label.textContent = frame.label || '';
+      element.dataset.frames = String(Number(element.dataset.frames || 0) + 1);
+    }
+    await sleep(frame.wait_ms || 150);
+  }
+}
+run();
+"""
+
+
 def frame_server(pool: WorkerPool, pane: str = "main") -> Callable[[dict], dict]:
     """A live figure's frame function: it finds the page's engine by the page's key and asks its
     worker for the frame of `pane`; `server_ms` is the time the answer took in this server."""
@@ -243,3 +280,11 @@ def live_figure(elem_id: str, frame: Callable[..., dict], height: int = 600) -> 
         height=height,
         padding=False,
     )
+
+
+def live_image(elem_id: str, frame: Callable[..., dict], height: int = 330, alt: str = "") -> gr.HTML:
+    """A live picture: `frame({'token', 'version'})` answers with {'version', 'png' (base64),
+    'label', 'playing', 'wait_ms'}, or without 'png' when nothing changed; its value is the
+    page's token, as for `live_figure`."""
+    return gr.HTML(value="", html_template=IMAGE_TEMPLATE, css_template=CSS, js_on_load=IMAGE_SCRIPT,
+                   server_functions=[frame], elem_id=elem_id, height=height, alt=alt, padding=False)

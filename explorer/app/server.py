@@ -31,7 +31,7 @@ def build_app(pool: WorkerPool | None = None) -> gr.Blocks:
             with gr.Tab("2-D: mode collapse and its remedies", id="toy2d", elem_id="tab-toy2d"):
                 tab_toy2d.build_tab(demo, pool)
             with gr.Tab("DCGAN on MNIST", id="mnist", elem_id="tab-mnist"):
-                tab_mnist.build_tab(demo)
+                tab_mnist.build_tab(demo, pool)
     demo.worker_pool = pool
     return demo
 
@@ -39,11 +39,6 @@ def build_app(pool: WorkerPool | None = None) -> gr.Blocks:
 def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, workers: int | None = None,
            **kwargs) -> None:
     """Start `workers` training processes (default: one per core) and serve the app."""
-    import torch
-
-    # toy networks are overhead-bound: one intra-op thread each, so that sessions training at
-    # once share the cores instead of fighting over them
-    torch.set_num_threads(1)
     pool = WorkerPool(workers)
     pool.start()  # the workers import torch while Gradio starts
     demo = build_app(pool)

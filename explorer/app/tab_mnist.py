@@ -1,320 +1,149 @@
-"""The DCGAN tab: a DCGAN learns MNIST digits live; then walk its latent space.
+"""The DCGAN tab: train a DCGAN on MNIST live, watch its samples and quality, explore its latent space.
 
-Wiring only: `MnistRun` trains and measures, `mnist.plots` draws curves, `latent` interpolates
-and finds nearest digits, `checkpoint` saves and loads. As in the toy tabs, training runs in
-the session's own thread and the page polls for frames with a gr.Timer; every handler turns bad
-input into a message on the page.
+This module only lays out the components and wires them to the live engine: the run trains in a
+worker process, whose `live_mnist.MnistTab` builds it, draws its frames and answers the latent
+space; the sample grid draws itself in the page (`live_figure.live_image`). Every handler turns
+bad input, a diverged run and a lost worker into a message; nothing it does can stop the server.
 """
 
 from __future__ import annotations
 
-import os
-import random
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 import gradio as gr
-import numpy as np
-import torch
 
-from ..core.checkpoint import CheckpointError
-from ..core.devices import describe_device
-from ..core.errors import ConfigError, TrainingDiverged
-from ..mnist import plots as plots_mnist
-from ..mnist.checkpoint import read_checkpoint, save_checkpoint
-from ..mnist.config import DcganConfig
-from ..mnist.data import MnistDataError, load_digits, load_embedded
-from ..mnist.images import enlarge, png_bytes, tile
-from ..mnist.latent import interpolate, nearest_real, seeded_noise
-from ..mnist.quality import to_uint8
-from ..mnist.run import MnistRun
+from ..mnist.latent import seeded_noise
+from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import MNIST_EXPLANATION
-from .plotting import plot_value
-from .session import LiveSession, one_torch_thread
+from .live_figure import frame_server, live_image
+from .live_mnist import DEFAULTS, SAMPLE_SCALE, SLIDERS, TRAINING_THREADS  # noqa: F401  (tests read them)
+from .plotting import json_plot
 
-FRAME_SECONDS = 1.0   # a DCGAN changes slowly: one frame a second leaves the cores to training
-SLOW_EVERY_SECONDS = 2.0
-MEASURE_EVERY_SECONDS = 15.0   # scoring 2,000 samples takes ~0.7 s on 2 cores
-SLIDERS = 8            # latent components under sliders
-GRID_SCALE = 3         # the sample grid's pixels on screen
-SAMPLE_SCALE = 6       # the single sample's and its nearest digit's
-STRIP_SCALE = 3
-# a DCGAN is arithmetic-bound: its training thread uses every core (the toy tabs use one)
-TRAINING_THREADS = os.cpu_count() or 1
-DEFAULTS = DcganConfig()
-SETTING_NAMES = ("epochs", "batch_size", "g_width", "d_width", "g_lr", "d_lr", "seed", "device",
-                 "minibatch_discrimination")
+# the status and the readout are asked for this often while training (the grid draws itself)
+FRAME_SECONDS = 1.0
 DATA_CHOICES = [("embedded: 5,000 digits that ship with GAN Explorer", "embedded"),
                 ("full MNIST: 70,000 (downloaded once, checksummed)", "full"),
                 ("a folder of MNIST IDX files", "folder")]
 FILES_DIR = Path(tempfile.gettempdir()) / "gan-explorer-mnist-files"
 
 
+class MnistEngine(LiveEngine):
+    """The DCGAN tab's engine, with the page's own folder for the files it downloads."""
 
-class MnistSession(LiveSession):
-    training_threads = TRAINING_THREADS
+    def __init__(self, pool: WorkerPool, tab: str = "mnist") -> None:
+        super().__init__(pool, tab)
+        self.files = FILES_DIR / uuid.uuid4().hex
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.files = FILES_DIR / uuid.uuid4().hex   # this session's downloads
-        self.note = ""
-
-    def __deepcopy__(self, memo) -> "MnistSession":
-        return MnistSession()
+    def __deepcopy__(self, memo: dict) -> "MnistEngine":
+        return MnistEngine(self.pool, self.tab)
 
 
-# ---------------------------------------------------------------------- building runs
-def config_from_controls(data_choice, data_folder, values) -> DcganConfig:
-    changes = dict(zip(SETTING_NAMES, values))
-    for name, value in changes.items():
-        if value is None or (isinstance(value, str) and value.strip() == ""):
-            raise ConfigError(f"{name} is empty: enter a value")
-    for name in ("epochs", "batch_size", "g_width", "d_width", "seed"):
-        if isinstance(changes[name], float) and changes[name].is_integer():
-            changes[name] = int(changes[name])
-    if data_choice == "folder":
-        if not (data_folder or "").strip():
-            raise ConfigError("enter the folder that holds the MNIST IDX files")
-        changes["data"] = data_folder.strip()
-    else:
-        changes["data"] = data_choice or "embedded"
-    return DcganConfig.from_dict(DEFAULTS.to_dict() | changes)
+def _request(data_choice, data_folder, values) -> dict:
+    return {"data_choice": data_choice, "data_folder": data_folder, "values": list(values)}
 
 
-def _load_digits(source: str):
-    return load_embedded() if source == "embedded" else load_digits(source)
-
-
-def _new_run(session: MnistSession, data_choice, data_folder, values) -> str:
-    """Replace the session's run (the caller holds session.lock); returns a note."""
-    session.stop.set()
-    session.thread = None
-    session.error = None
-    try:
-        config = config_from_controls(data_choice, data_folder, values)
-        run = MnistRun(config, _load_digits(config.data))
-    except (ConfigError, MnistDataError) as err:
-        session.run = None
-        session.error = f"Invalid setting: {err}"
-        return ""
-    run.measure_every_seconds = MEASURE_EVERY_SECONDS
-    session.run = run
-    return f"new run on {run.digits.source}: press ▶ Play"
-
-
-# ---------------------------------------------------------------------- rendering
-def _grid(run: MnistRun) -> np.ndarray:
-    return enlarge(tile(to_uint8(run.trainer.grid_images()), columns=8), GRID_SCALE)
-
-
-def _readout(session: MnistSession) -> str:
-    run = session.run
-    if run is None:
-        return ""
-    latest = run.history.quality[-1] if run.history.quality else None
-    return plots_mnist.readout_html(latest, run.progress(),
-                                    describe_device(run.trainer.device, threads=TRAINING_THREADS))
-
-
-def _render(session: MnistSession, note: str = "", *, slow: bool = True, full: bool = True):
-    """Outputs: grid, readout, status, losses, quality, classes, timer."""
+def _render(out: dict) -> tuple:
+    """Outputs: readout, status, losses, quality, classes, timer."""
     skip = gr.skip()
-    timer = gr.Timer(active=session.playing) if full else skip
-    status = session.status(note)
-    run = session.run
-    if run is None:
-        return skip, skip, status, skip, skip, skip, timer
-    grid = _grid(run) if not session.error else skip
-    if not slow:
-        return grid, _readout(session), status, skip, skip, skip, timer
-    h = run.history
-    histograms = [("generated", h.quality[-1]["class_histogram"])] if h.quality else []
     return (
-        grid, _readout(session), status,
-        plot_value(plots_mnist.losses_figure(h.iteration, h.d_loss, h.g_loss, h.d_real, h.d_fake)),
-        plot_value(plots_mnist.quality_figure(h.quality)),
-        plot_value(plots_mnist.class_histogram_figure(histograms)),
-        timer,
+        out.get("readout", skip),
+        out.get("status", skip),
+        json_plot(out["losses"]) if "losses" in out else skip,
+        json_plot(out["quality"]) if "quality" in out else skip,
+        json_plot(out["classes"]) if "classes" in out else skip,
+        gr.Timer(active=bool(out.get("playing"))),
     )
 
 
 # ---------------------------------------------------------------------- training handlers
-def on_reset(session: MnistSession, data_choice, data_folder, *values):
-    with session.lock:
-        note = _new_run(session, data_choice, data_folder, values)
-        return _render(session, note)
+def on_reset(engine: MnistEngine, data_choice, data_folder, *values):
+    return _render(outputs_or_message(engine, "reset", _request(data_choice, data_folder, values)))
 
 
-def on_play(session: MnistSession, data_choice, data_folder, *values):
-    with session.lock:
-        if session.error or session.run is None:
-            note = _new_run(session, data_choice, data_folder, values)
-            if session.run is None:
-                return _render(session, note)
-        run = session.run
-    if run.finished:
-        return _render(session, "all epochs done: raise the epochs and press ↺ Reset to train again")
-    session.start(until=run.budget, on_error=TrainingDiverged)
-    session.last_metrics = 0.0
-    return _render(session, "training…")
+def on_load_page(engine: MnistEngine):
+    """A fresh page: the live grid gets the page's key to its run."""
+    return engine.pool.register(engine)
 
 
-def on_tick(session: MnistSession):
-    session.last_poll = time.monotonic()
-    with session.lock:  # the lock first: see tab_toy2d.on_tick
-        if session.run is None or not session.playing:
-            finished = session.run is not None and session.run.finished
-            return _render(session, "finished" if finished else "paused")
-        now = time.monotonic()
-        slow = now - session.last_metrics >= SLOW_EVERY_SECONDS
-        if slow:
-            session.last_metrics = now
-        return _render(session, "training…", slow=slow, full=False)
+def on_play(engine: MnistEngine, data_choice, data_folder, *values):
+    return _render(outputs_or_message(engine, "play", _request(data_choice, data_folder, values)))
 
 
-def on_pause(session: MnistSession):
-    session.halt(wait=False)
-    skip = gr.skip()
-    return skip, skip, session.status("pausing…"), skip, skip, skip, gr.Timer(active=session.run is not None)
+def on_tick(engine: MnistEngine):
+    return _render(outputs_or_message(engine, "frame", {"full": False}))
+
+
+def on_pause(engine: MnistEngine):
+    return _render(outputs_or_message(engine, "pause", {}))
 
 
 # ---------------------------------------------------------------------- the latent space
-def _latent(run: MnistRun, seed, sliders) -> torch.Tensor:
-    z = run.trainer.noise(1, int(seed))[0]
-    z[:SLIDERS] = torch.tensor([float(v) for v in sliders], dtype=z.dtype)
-    return z
+def _picture(out: dict, key: str):
+    return out[key] if key in out else gr.skip()
 
 
-def _no_model(session: MnistSession) -> str | None:
-    if session.run is None:
-        return "Train a model first (▶ Train), or load a checkpoint."
-    if session.error:
-        return session.error
-    return None
-
-
-def on_latent(session: MnistSession, seed, *sliders):
+def on_latent(engine: MnistEngine, seed, *sliders):
     """G(z) for the slider values, and the nearest real training digit beside it."""
-    problem = _no_model(session)
-    if problem or seed is None:
-        return gr.skip(), gr.skip(), problem or "enter a seed"
-    with session.lock:
-        run = session.run
-        z = _latent(run, seed, sliders)
-        image = to_uint8(run.trainer.generate(z[None]))[0]
-        index, distance = nearest_real(image, run.digits.images)
-        label = int(run.digits.labels[index])
-    rest = z[SLIDERS:]
-    note = (f"z[0:{SLIDERS}] from the sliders; the other {len(rest)} components fixed by seed {int(seed)} "
-            f"(mean {rest.mean():+.2f}, std {rest.std():.2f}); |z| = {z.norm():.2f} "
-            f"(typical: √{len(z)} = {len(z) ** 0.5:.1f}). Nearest training digit: #{index}, a {label}, "
-            f"RMS pixel distance {distance:.3f}.")
-    return enlarge(image, SAMPLE_SCALE), enlarge(run.digits.images[index], SAMPLE_SCALE), note
+    out = outputs_or_message(engine, "latent", {"seed": seed, "sliders": list(sliders)})
+    return _picture(out, "sample"), _picture(out, "nearest"), out.get("note", out.get("status", ""))
 
 
-def on_seed(session: MnistSession, seed):
+def on_seed(engine: MnistEngine, seed):
     """A new seed sets the sliders to that z's first components (and redraws)."""
     if seed is None:
         return [gr.skip()] * (SLIDERS + 3)
-    z = seeded_noise(1, (session.run.config if session.run is not None else DEFAULTS).noise_dim, seed)[0]
-    values = [round(float(v), 2) for v in z[:SLIDERS].clamp(-3, 3)]
-    if session.run is None:
-        return (*values, gr.skip(), gr.skip(), _no_model(session))
-    return (*values, *on_latent(session, seed, *values))
+    out = outputs_or_message(engine, "seed", {"seed": seed})
+    values = out.get("values") or [gr.skip()] * SLIDERS
+    return (*values, _picture(out, "sample"), _picture(out, "nearest"), out.get("note", out.get("status", "")))
 
 
-def on_randomise(session: MnistSession):
-    seed = random.randrange(100_000)
-    return (seed, *on_seed(session, seed))
+def on_randomise(engine: MnistEngine):
+    out = outputs_or_message(engine, "randomise", {})
+    values = out.get("values") or [gr.skip()] * SLIDERS
+    return (out.get("seed", gr.skip()), *values, _picture(out, "sample"), _picture(out, "nearest"),
+            out.get("note", out.get("status", "")))
 
 
-def on_interpolate(session: MnistSession, seed_a, seed_b, steps):
-    problem = _no_model(session)
-    if problem:
-        return gr.skip(), problem
-    if seed_a is None or seed_b is None or steps is None:
-        return gr.skip(), "enter two seeds and a number of steps"
-    steps = int(steps)
-    with session.lock:
-        run = session.run
-        z0, z1 = run.trainer.noise(1, int(seed_a))[0], run.trainer.noise(1, int(seed_b))[0]
-        paths = {mode: interpolate(z0, z1, steps, mode) for mode in ("linear", "spherical")}
-        images = to_uint8(run.trainer.generate(torch.cat([paths["linear"], paths["spherical"]])))
-    middle = steps // 2
-    note = (f"Top: linear, bottom: spherical, from seed {int(seed_a)} to seed {int(seed_b)} in {steps} steps. "
-            f"|z| at the middle: linear {paths['linear'][middle].norm():.1f}, spherical "
-            f"{paths['spherical'][middle].norm():.1f} (ends: {z0.norm():.1f}, {z1.norm():.1f}).")
-    return enlarge(tile(images, columns=steps), STRIP_SCALE), note
+def on_interpolate(engine: MnistEngine, seed_a, seed_b, steps):
+    out = outputs_or_message(engine, "interpolate", {"seed_a": seed_a, "seed_b": seed_b, "steps": steps})
+    return _picture(out, "strip"), out.get("note", out.get("status", ""))
 
 
 # ---------------------------------------------------------------------- files
-def _download(session: MnistSession, name: str, write, message: str):
-    """Write a file of the current run into this session's folder: `write(run, path)`; the
-    outputs (the file to download, a note). `name` and `message` are formatted with the run."""
-    problem = _no_model(session)
-    if problem:
-        return gr.skip(), problem
-    with session.lock:
-        run = session.run
-        session.files.mkdir(parents=True, exist_ok=True)
-        path = session.files / name.format(run=run)
-        write(run, path)
-    return str(path), message.format(run=run)
+def _file(engine: MnistEngine, name: str):
+    out = outputs_or_message(engine, name, {"folder": str(engine.files)})
+    return out.get("path", gr.skip()), out.get("note", out.get("status", ""))
 
 
-def on_save(session: MnistSession):
-    return _download(session, "dcgan-{run.config.seed}-it{run.iteration}.pt",
-                     lambda run, path: save_checkpoint(path, run.config, run.trainer.state()),
-                     "Checkpoint saved: weights and config, iteration {run.iteration}.")
+def on_save(engine: MnistEngine):
+    return _file(engine, "save")
 
 
-def on_export_png(session: MnistSession):
-    def write(run, path):
-        path.write_bytes(png_bytes(enlarge(tile(to_uint8(run.trainer.grid_images()), columns=8), 2)))
-    return _download(session, "dcgan-samples-it{run.iteration}.png", write,
-                     "Sample grid exported (iteration {run.iteration}).")
+def on_export_png(engine: MnistEngine):
+    return _file(engine, "export")
 
 
-def on_load(session: MnistSession, file):
+def on_load(engine: MnistEngine, file):
     """Load a checkpoint into a new, paused run; a bad file leaves the current run alone."""
-    skip = gr.skip()
     if not file:
-        return (*[skip] * 7, skip)
-    try:
-        config, state = read_checkpoint(file)
-    except CheckpointError as err:
-        return (*[skip] * 2, f"⚠️ **Not loaded.** {err}", *[skip] * 4, f"⚠️ Not loaded: {err}")
-    note = ""
-    try:
-        digits = _load_digits(config.data)
-    except MnistDataError as err:
-        digits = load_embedded()
-        note = f" Its data ({config.data}) is not here ({err}); showing the embedded digits instead."
-    session.halt()
-    with session.lock:
-        try:
-            run = MnistRun(config.replace(device="auto"), digits)
-        except ConfigError as err:
-            return (*[skip] * 2, f"⚠️ **Not loaded.** {err}", *[skip] * 4, f"⚠️ Not loaded: {err}")
-        run.trainer.load_state(state)
-        run.measure_every_seconds = MEASURE_EVERY_SECONDS
-        run.measure()
-        session.run, session.error = run, None
-        message = f"Loaded a checkpoint at iteration {run.iteration}.{note}"
-        return (*_render(session, message), message)
+        return (*[gr.skip()] * 6, gr.skip())
+    out = outputs_or_message(engine, "load", {"path": str(file)})
+    return (*_render(out), out.get("note", out.get("status", "")))
 
 
 # ---------------------------------------------------------------------- layout
-def build_tab(demo: gr.Blocks) -> None:
-    """Build the DCGAN tab's components and events (call inside a gr.Tab of `demo`)."""
-    session = gr.State(MnistSession())
+def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
+    """Build the DCGAN tab's components and events (call inside a gr.Tab of `demo`); its runs
+    train in `pool`'s workers."""
+    # a closed page's state is deleted by Gradio, which frees its run's slot in the worker
+    session = gr.State(MnistEngine(pool), delete_callback=LiveEngine.close)
     with gr.Row():
         with gr.Column(scale=3):
             with gr.Row():
-                grid = gr.Image(show_label=False, type="numpy", format="png", interactive=False,
-                                elem_id="mnist-grid", height=330)
+                grid = live_image("mnist-grid", frame_server(pool), height=330,
+                                  alt="64 samples of the generator, on fixed noise")
                 classes = gr.Plot(show_label=False, elem_id="mnist-classes")
             with gr.Row():
                 play = gr.Button("▶ Train", variant="primary", elem_id="mnist-play", min_width=80)
@@ -374,19 +203,20 @@ def build_tab(demo: gr.Blocks) -> None:
 
     values = [epochs, batch, g_width, d_width, g_lr, d_lr, seed, device, mbd]
     timer = gr.Timer(FRAME_SECONDS, active=False)
-    outputs = [grid, readout, status, losses, quality, classes, timer]
+    outputs = [readout, status, losses, quality, classes, timer]
     common = [session, data_choice, data_folder]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
-    play.click(one_torch_thread(on_play), common + values, outputs, **quiet)
-    timer.tick(one_torch_thread(on_tick), [session], outputs, **quiet)
-    pause.click(one_torch_thread(on_pause), [session], outputs, **quiet)
-    reset.click(one_torch_thread(on_reset), common + values, outputs, **quiet)
+    play.click(on_play, common + values, outputs, **quiet)
+    timer.tick(on_tick, [session], outputs, **quiet)
+    pause.click(on_pause, [session], outputs, **quiet)
+    reset.click(on_reset, common + values, outputs, **quiet)
     latent_outputs = [sample, nearest, latent_note]
     for slider in sliders:
-        slider.release(one_torch_thread(on_latent), [session, latent_seed] + sliders, latent_outputs, **quiet)
-    latent_seed.submit(one_torch_thread(on_seed), [session, latent_seed], sliders + latent_outputs, **quiet)
-    randomise.click(one_torch_thread(on_randomise), [session], [latent_seed] + sliders + latent_outputs, **quiet)
-    interp.click(one_torch_thread(on_interpolate), [session, seed_a, seed_b, steps], [strip, strip_note], **quiet)
-    save.click(one_torch_thread(on_save), [session], [download, file_note], **quiet)
-    export.click(one_torch_thread(on_export_png), [session], [download, file_note], **quiet)
-    upload.upload(one_torch_thread(on_load), [session, upload], outputs + [file_note], **quiet)
+        slider.release(on_latent, [session, latent_seed] + sliders, latent_outputs, **quiet)
+    latent_seed.submit(on_seed, [session, latent_seed], sliders + latent_outputs, **quiet)
+    randomise.click(on_randomise, [session], [latent_seed] + sliders + latent_outputs, **quiet)
+    interp.click(on_interpolate, [session, seed_a, seed_b, steps], [strip, strip_note], **quiet)
+    save.click(on_save, [session], [download, file_note], **quiet)
+    export.click(on_export_png, [session], [download, file_note], **quiet)
+    upload.upload(on_load, [session, upload], outputs + [file_note], **quiet)
+    demo.load(on_load_page, [session], [grid], **quiet)

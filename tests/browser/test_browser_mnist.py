@@ -26,8 +26,11 @@ def test_train_then_a_latent_slider_changes_the_digit(browser, app):
         page.get_by_role("tab", name=re.compile("DCGAN")).click()
         page.wait_for_selector("#mnist-play", timeout=30_000)
         page.click("#mnist-play")
-        # the live frame: the sample grid, the progress line with the device, then iterations
-        page.wait_for_selector("#mnist-grid img", timeout=60_000)
+        # the live sample grid draws itself, with its iteration in its corner
+        page.wait_for_function(
+            "() => { const m = (document.querySelector('#mnist-grid .live-iteration')?.textContent || '')"
+            ".match(/iteration (\\d+)/); return m && Number(m[1]) > 0; }", timeout=120_000)
+        assert page.evaluate("() => document.querySelector('#mnist-grid img.live-img').src.startsWith('data:image/png')")
         page.wait_for_function(
             "() => { const m = document.querySelector('#mnist-readout').innerText.match(/iteration (\\d+)\\//);"
             " return m && Number(m[1]) >= 25; }", timeout=120_000)
