@@ -157,7 +157,9 @@ class Slot:
     def fail(self, err: Exception) -> None:
         """The run diverged: it stops, keeps its last good snapshot, and says so."""
         self.stop_playing()
-        self.error = f"Training diverged: {err} Try a smaller learning rate, then ↺ Reset."
+        message = str(err)
+        message = message[0].upper() + message[1:] if message else "Training diverged"
+        self.error = f"{message}. Press ↺ Reset to start again."
 
     def status(self, note: str = "", extra: tuple[str, ...] = ()) -> str:
         """The status line under a tab's figure: the error if any, else the run's progress,

@@ -16,7 +16,6 @@ statistics are broadcast after each step, so the replicas stay equal.
 from __future__ import annotations
 
 import copy
-import math
 import time
 
 import torch
@@ -24,7 +23,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
 from ..core.devices import resolve_device
-from ..core.errors import ConfigError, TrainingDiverged
+from ..core.errors import ConfigError, check_loss
 from ..core.objectives import lazy_r1_weight, objective, r1_penalty
 from ..core.run import StepStats
 from ..core.schedules import linear_decay, set_learning_rates
@@ -179,10 +178,9 @@ class DcganTrainer:
             d_fake=torch.sigmoid(fake_logits.detach().float()).mean().item(),
         )
         self.train_seconds += time.perf_counter() - start
-        if not (math.isfinite(result.d_loss) and math.isfinite(result.g_loss)):
-            raise TrainingDiverged(f"training diverged at iteration {self.iteration}: D loss {result.d_loss}, "
-                                   f"G loss {result.g_loss} (try smaller learning rates than g_lr="
-                                   f"{self.config.g_lr}, d_lr={self.config.d_lr}); reset the run to start again")
+        advice = f"try smaller learning rates than g_lr={self.config.g_lr}, d_lr={self.config.d_lr}"
+        check_loss("discriminator loss", result.d_loss, self.iteration, advice)
+        check_loss("generator loss", result.g_loss, self.iteration, advice)
         return result
 
     def _discriminator_update(self, update: int, keep_graph: bool):

@@ -39,8 +39,8 @@ class Measurement1D:
         fakes = trainer.generate(trainer.eval_noise)[:, 0].astype(np.float64)
         if not np.all(np.isfinite(fakes)):
             raise TrainingDiverged(
-                f"the generator produced NaN or infinite samples at iteration {trainer.iteration}; "
-                "reset the run and lower the learning rates"
+                f"training diverged: the generator produced NaN or infinite samples at iteration {trainer.iteration}; "
+                "try smaller learning rates"
             )
         grid = self.grid
         dx = float(grid[1] - grid[0])

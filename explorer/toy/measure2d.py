@@ -79,8 +79,8 @@ class Measurement2D:
         fakes = trainer.generate(self.metric_noise).astype(np.float64)
         if not np.all(np.isfinite(fakes)):
             raise TrainingDiverged(
-                f"the generator produced NaN or infinite samples at iteration {trainer.iteration}; "
-                "reset the run and lower the learning rates"
+                f"training diverged: the generator produced NaN or infinite samples at iteration {trainer.iteration}; "
+                "try smaller learning rates"
             )
         warp = trainer.generate(self.warp_noise).astype(np.float64)
         dataset = trainer.dataset

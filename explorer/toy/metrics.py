@@ -60,10 +60,24 @@ def density_on_grid(samples: np.ndarray, grid: np.ndarray, bandwidth: float | No
     frac = position - left
     counts = np.bincount(left, weights=1.0 - frac, minlength=grid.size)
     counts += np.bincount(left + 1, weights=frac, minlength=grid.size)
-    smoothed = gaussian_filter1d(counts, sigma=bandwidth / dx, mode="constant", truncate=5.0)
-    density = smoothed / (n_total * dx)
+    density = _gaussian_smooth(counts, bandwidth / dx) / (n_total * dx)
     mass_outside = max(0.0, 1.0 - float(density.sum() * dx))
     return density, mass_outside
+
+
+def _gaussian_smooth(counts: np.ndarray, sigma: float) -> np.ndarray:
+    """`counts` convolved with a Gaussian of standard deviation `sigma` cells, zero beyond the
+    ends. The kernel is cut at 5 sigma, and also at the length of `counts`: counts on the grid
+    cannot reach further than that on the grid, so the cut changes nothing, and the cost stays
+    bounded however wide the samples spread (a diverging generator's bandwidth can be millions
+    of cells). Unlike a kernel normalised over the cut window, each count keeps its true weight."""
+    if sigma < 1.0:  # a kernel narrower than a cell: scipy's discrete Gaussian, normalised
+        return gaussian_filter1d(counts, sigma=sigma, mode="constant", truncate=5.0)
+    radius = int(min(math.ceil(5.0 * sigma), len(counts)))
+    offsets = np.arange(-radius, radius + 1, dtype=np.float64)
+    kernel = np.exp(-0.5 * (offsets / sigma) ** 2) / (sigma * math.sqrt(2.0 * math.pi))
+    return np.convolve(counts, kernel, mode="same") if radius < len(counts) else (
+        np.convolve(counts, kernel, mode="full")[radius:radius + len(counts)])
 
 
 def optimal_discriminator(p_data: np.ndarray, p_g: np.ndarray, floor: float = 1e-6) -> np.ndarray:

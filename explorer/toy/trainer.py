@@ -14,13 +14,12 @@ packing, minibatch standard deviation and minibatch discrimination live in the d
 from __future__ import annotations
 
 import copy
-import math
 
 import numpy as np
 import torch
 
 from ..core.devices import resolve_device
-from ..core.errors import TrainingDiverged
+from ..core.errors import check_loss
 from ..core.objectives import gradient_penalty, lazy_r1_weight, objective, r1_penalty
 from ..core.run import StepStats
 from ..core.schedules import linear_decay, set_learning_rates
@@ -274,13 +273,8 @@ class ToyTrainer:
         return self.last
 
     def _finite(self, what: str, value: float) -> float:
-        if not math.isfinite(value):
-            raise TrainingDiverged(
-                f"the {what} became {value} at iteration {self.iteration}: training diverged "
-                f"(try smaller learning rates than g_lr={self.config.g_lr}, d_lr={self.config.d_lr}); "
-                "reset the run to start again"
-            )
-        return value
+        return check_loss(what, value, self.iteration,
+                          f"try smaller learning rates than g_lr={self.config.g_lr}, d_lr={self.config.d_lr}")
 
     # ------------------------------------------------------------------ measuring
     @torch.no_grad()

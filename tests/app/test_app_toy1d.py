@@ -75,7 +75,7 @@ def test_a_diverging_run_reports_and_keeps_the_session_usable(pool):
     tab.on_reset(engine, "goodfellow-fig1", True, True, *_values(wild))
     tab.on_play(engine, "goodfellow-fig1", True, True, *_values(wild))
     out = _wait_until_paused(engine)
-    assert "Training diverged" in out[STATUS] and "smaller learning rate" in out[STATUS]
+    assert "Training diverged" in out[STATUS] and "smaller learning rates" in out[STATUS] and "Reset" in out[STATUS]
     out = tab.on_reset(engine, "goodfellow-fig1", True, True, *_values(ToyConfig()))
     assert "new run ready" in out[STATUS]
 
