@@ -1,17 +1,21 @@
-"""Benchmark of the live tabs: training iterations per second and figure updates per second.
+"""Benchmark of the live tabs, as a lecturer sees them: the app in headless Chromium against the
+same run trained headless, measured side by side in one run.
 
-    python bench/bench_live.py [--seconds 10] [--preset goodfellow-fig1]
-    python bench/bench_live.py --preset ring-collapse --remedy minibatch-discrimination [--side-by-side]
+    python bench/bench_live.py                       # every scenario, 2 blocks of 8 s each
+    python bench/bench_live.py --scenario toy1d --blocks 3 --seconds 10
+    python bench/bench_live.py --scenario toy2d-twin
 
-The preset picks the tab (1-D or 2-D).
-Measures, in one run on this machine:
-  1. headless training: iterations per second of the trainer alone (no snapshots), and of a
-     ToyRun that records a snapshot every config.snapshot_every iterations, as the CLI does;
-  2. drawing: milliseconds to take a snapshot, build the Plotly figure and serialise it;
-  3. live: the app in headless Chromium, Play pressed for --seconds: figure redraws per second
-     seen in the page, training iterations per second reached while drawing, and the time from
-     pressing Pause to the status saying so and to the last redraw;
-and prints the ratios between them. Needs Debian's chromium at /usr/bin/chromium.
+Scenarios: toy1d (Goodfellow Figure 1), toy2d (the ring), toy2d-twin (the ring side by side,
+minibatch discrimination on the right), mnist (the DCGAN's live sample grid). For each, in
+alternating blocks:
+  - headless: the tab's own run (built as its worker builds it) trained in this process for
+    --seconds, wall time beside this thread's CPU time;
+  - live: the app (`launch.py`) in headless Chromium, Play pressed for --seconds: frames per
+    second of each live figure (counted from the iteration text each figure keeps), training
+    iterations per second read from the figure, and the server's time per frame;
+then, once: Pause click to training stopped (the worker's trace) and to the page saying
+"paused", frames drawn after that, and the time a Step button takes to answer.
+Needs Debian's chromium at /usr/bin/chromium.
 """
 
 from __future__ import annotations
@@ -20,62 +24,67 @@ import argparse
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-import plotly.io as pio
-import torch
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from explorer.toy import plots1d, plots2d  # noqa: E402
-from explorer.toy.presets import PRESETS_2D, preset_config  # noqa: E402
-from explorer.toy.remedies import apply_remedies, parse_remedies  # noqa: E402
-from explorer.toy.run import ToyRun  # noqa: E402
-from explorer.toy.trainer import ToyTrainer  # noqa: E402
+import torch  # noqa: E402
+
+from explorer.app import live_mnist, live_toy1d, live_toy2d  # noqa: E402
+from explorer.app.worker import TRACE_ENV, Slot  # noqa: E402
+from explorer.toy.presets import PRESETS_1D, PRESETS_2D  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+LONG = 1_000_000  # iterations: no scenario reaches its budget while measured
 
 
-def headless_rates(preset: str, remedies: list[str], seconds: float) -> dict[str, float]:
-    config = apply_remedies(preset_config(preset), parse_remedies(remedies))
-    draw = plots2d.figure_2d if config.data_dim == 2 else plots1d.figure_1d
-    trainer = ToyTrainer(config)
-    trainer.train(20)  # warm-up
-    start, done = time.perf_counter(), 0
-    while time.perf_counter() - start < seconds:
-        trainer.train(25)
-        done += 25
-    bare = done / (time.perf_counter() - start)
+def _toy2d_request(twin: bool) -> dict:
+    config = PRESETS_2D["ring-collapse"].config.replace(steps=LONG)
+    remedies = [getattr(config, n) for n in live_toy2d.REMEDY_NAMES]
+    if twin:
+        remedies[live_toy2d.REMEDY_NAMES.index("minibatch_discrimination")] = True
+    return {"preset": "ring-collapse", "twin": twin, "layers": list(live_toy2d.DEFAULT_LAYERS),
+            "settings": [getattr(config, n) for n in live_toy2d.SETTING_NAMES], "remedies": remedies}
 
-    run = ToyRun(config)
-    start, done = time.perf_counter(), 0
-    while time.perf_counter() - start < seconds:
-        run.advance(config.snapshot_every)
-        done += config.snapshot_every
-    recorded = done / (time.perf_counter() - start)
 
-    timings = {"snapshot": [], "figure": [], "json": []}
-    for _ in range(20):
-        t0 = time.perf_counter()
-        snapshot = run.snapshot()
-        t1 = time.perf_counter()
-        figure = draw(snapshot)
-        t2 = time.perf_counter()
-        pio.to_json(figure, validate=False)
-        t3 = time.perf_counter()
-        timings["snapshot"].append(t1 - t0)
-        timings["figure"].append(t2 - t1)
-        timings["json"].append(t3 - t2)
-    median = {k: sorted(v)[len(v) // 2] * 1000 for k, v in timings.items()}
-    return {"bare_its": bare, "recorded_its": recorded, **{f"{k}_ms": v for k, v in median.items()}}
+SCENARIOS = {
+    # name: (tab id, LiveTab, build request, figures on the page, step button)
+    "toy1d": ("toy1d", live_toy1d.Toy1DTab, {"preset": "goodfellow-fig1", "values": live_toy1d.controls_from_config(
+        PRESETS_1D["goodfellow-fig1"].config.replace(steps=LONG))}, ["toy1d-figure"], "#toy1d-step"),
+    "toy2d": ("toy2d", live_toy2d.Toy2DTab, _toy2d_request(False), ["toy2d-figure"], "#toy2d-step"),
+    "toy2d-twin": ("toy2d", live_toy2d.Toy2DTab, _toy2d_request(True), ["toy2d-figure-plain", "toy2d-figure"],
+                   "#toy2d-step"),
+    "mnist": ("mnist", live_mnist.MnistTab, {"data_choice": "embedded", "data_folder": "",
+                                             "values": [1000, 32, 48, 48, 2e-3, 2e-3, 0, "auto", False]},
+              ["mnist-grid"], None),
+}
+
+
+def headless_block(scenario: str, seconds: float) -> dict:
+    """The tab's run trained here as its worker trains it (slices, no frames)."""
+    _, tab_class, request, _, _ = SCENARIOS[scenario]
+    tab = tab_class()
+    slot = Slot("bench", tab)
+    slot.build(request)
+    slot.play(request)
+    torch.set_num_threads(tab.training_threads)
+    slot.train_slice(0.2)  # warm-up
+    first = tab.run.iteration
+    wall, cpu = time.perf_counter(), time.thread_time()
+    while time.perf_counter() - wall < seconds:
+        slot.train_slice(0.02)
+    wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+    return {"its": (tab.run.iteration - first) / wall, "cpu_share": cpu / wall}
 
 
 def _free_port() -> int:
@@ -84,28 +93,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# each live figure writes the iteration it shows into its .live-iteration element: watch only
+# those elements (watching the whole figure's SVG would slow the page being measured)
 OBSERVER = """
-(tab) => {
-  // each live figure writes the iteration it shows into its .live-iteration element: watch
-  // only that element (watching the whole figure's SVG would slow the page being measured)
-  window.__redraws = [];
-  const label = document.querySelector(`#${tab}-figure .live-iteration`);
-  new MutationObserver(() => {
-    const text = label.textContent;
-    const last = window.__redraws[window.__redraws.length - 1];
-    if (!last || last.text !== text) window.__redraws.push({time: performance.now(), text});
-  }).observe(label, {subtree: true, childList: true, characterData: true});
+([tab, figures]) => {
+  window.__frames = {};
   window.__serverMs = [];
-  const holder = label.closest('[data-frames]') || label.parentElement;
-  new MutationObserver(() => {
-    if (holder.dataset.serverMs) window.__serverMs.push(Number(holder.dataset.serverMs));
-  }).observe(holder, {attributes: true, attributeFilter: ['data-server-ms']});
-  new MutationObserver(() => {
-    if (!window.__pausedShown && window.__pauseClicked
-        && /paus(ing|ed)/.test(document.querySelector(`#${tab}-status`).innerText)) {
-      window.__pausedShown = performance.now();
-    }
-  }).observe(document.querySelector(`#${tab}-status`), {subtree: true, childList: true, characterData: true});
+  for (const id of figures) {
+    const label = document.querySelector(`#${id} .live-iteration`);
+    const frames = window.__frames[id] = [];
+    new MutationObserver(() => {
+      const text = label.textContent;
+      if (!frames.length || frames[frames.length - 1].text !== text) frames.push({time: performance.now(), text});
+    }).observe(label, {subtree: true, childList: true, characterData: true});
+    const holder = label.closest('[data-frames]') || label.parentElement;
+    new MutationObserver(() => { if (holder.dataset.serverMs) window.__serverMs.push(Number(holder.dataset.serverMs)); })
+      .observe(holder, {attributes: true, attributeFilter: ['data-server-ms']});
+  }
+  const status = document.querySelector(`#${tab}-status`);
+  window.__status = [];
+  new MutationObserver(() => window.__status.push({time: performance.now(), text: status.innerText}))
+    .observe(status, {subtree: true, childList: true, characterData: true});
   document.querySelector(`#${tab}-pause`).addEventListener('click', () => {
     window.__pauseClicked = performance.now(); window.__pauseEpoch = Date.now() / 1000;
   }, {capture: true});
@@ -113,117 +121,154 @@ OBSERVER = """
 """
 
 
-def live_rates(preset: str, remedies: list[str], side_by_side: bool, seconds: float) -> dict[str, float]:
-    import tempfile
+def _iteration(text: str) -> int:
+    match = re.search(r"iteration (\d+)", text)
+    return int(match.group(1)) if match else 0
 
-    from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    trace = Path(tempfile.mkdtemp()) / "training-trace.txt"
-    env = dict(os.environ, GAN_EXPLORER_TRAINING_TRACE=str(trace))
-    server = subprocess.Popen([sys.executable, str(ROOT / "launch.py"), "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(180):
+class LiveApp:
+    """The app in a subprocess and a Chromium page on one tab."""
+
+    def __init__(self, playwright, scenario: str) -> None:
+        self.tab, _, request, self.figures, self.step = SCENARIOS[scenario]
+        self.trace = Path(tempfile.mkdtemp()) / "training-trace.txt"
+        port = _free_port()
+        self.server = subprocess.Popen([sys.executable, str(ROOT / "launch.py"), "--port", str(port)], cwd=ROOT,
+                                       env=dict(os.environ, **{TRACE_ENV: str(self.trace)}),
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(240):
             try:
                 urllib.request.urlopen(url, timeout=2).read()
                 break
             except OSError:
                 time.sleep(0.5)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-                                        args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
-            tab = "toy2d" if preset in PRESETS_2D else "toy1d"
-            if tab == "toy2d":
-                page.get_by_role("tab", name=re.compile("2-D")).click()
-            page.wait_for_selector(f"#{tab}-figure .gtitle", timeout=60_000)
-            if preset not in ("goodfellow-fig1", "ring-collapse"):
-                page.locator(f"#{tab}-preset input").fill(preset_title(preset))
-                page.keyboard.press("Enter")
-                page.wait_for_timeout(2000)
-            if side_by_side:
-                page.check("#toy2d-twin input")
-                page.wait_for_selector("#toy2d-figure-plain .gtitle", timeout=30_000)
-            checkboxes = {"minibatch-discrimination": "#toy2d-mbd input", "minibatch-stddev": "#toy2d-mbstd input"}
-            for name in remedies:
-                if name not in checkboxes:
-                    raise SystemExit(f"the live benchmark switches {', '.join(checkboxes)} only; got {name}")
-                page.check(checkboxes[name])
-                page.wait_for_timeout(1500)
-            page.evaluate(OBSERVER, tab)
-            page.click(f"#{tab}-play")
-            page.wait_for_timeout(seconds * 1000)
-            page.click(f"#{tab}-pause")
-            page.wait_for_timeout(3000)
-            redraws = page.evaluate("window.__redraws")
-            pause_clicked = page.evaluate("window.__pauseClicked")  # when the page got the click
-            paused_shown = page.evaluate("window.__pausedShown") or float("nan")
-            pause_epoch = page.evaluate("window.__pauseEpoch")
-            browser.close()
+        self.browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+                                                  args=CHROMIUM_ARGS)
+        page = self.page = self.browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        names = {"toy2d": "2-D", "mnist": "DCGAN"}
+        if self.tab in names:
+            page.get_by_role("tab", name=re.compile(names[self.tab])).click()
+        if self.tab == "mnist":
+            page.get_by_text("training settings").click()
+            page.locator("#mnist-epochs input").fill("1000")  # long enough for every block
+        if request.get("twin"):
+            page.check("#toy2d-mbd input")
+            page.wait_for_function("() => document.querySelector('#toy2d-status').innerText.includes('now:')")
+            page.check("#toy2d-twin input")
+        for figure in self.figures:
+            page.wait_for_selector(f"#{figure} .live-iteration", state="attached", timeout=60_000)
+        if self.tab != "mnist":
+            page.wait_for_function("(id) => document.querySelector(`#${id} .live-iteration`).textContent !== ''",
+                                   arg=self.figures[-1], timeout=60_000)
+        page.evaluate(OBSERVER, [self.tab, self.figures])
+
+    def block(self, seconds: float) -> dict:
+        """Play for `seconds`, pause; frames per second of each figure, iterations per second."""
+        page = self.page
+        page.evaluate("() => { for (const f of Object.values(window.__frames)) f.length = 0; window.__serverMs = []; }")
+        page.click(f"#{self.tab}-play")
+        page.wait_for_timeout(seconds * 1000)
+        frames = page.evaluate("window.__frames")
+        server_ms = page.evaluate("window.__serverMs")
+        self.pause()
+        rates, its = {}, []
+        for figure, seen in frames.items():
+            moving = [f for f in seen if _iteration(f["text"]) > 0]
+            if len(moving) < 2:
+                rates[figure] = 0.0
+                continue
+            span = (moving[-1]["time"] - moving[0]["time"]) / 1000
+            rates[figure] = (len(moving) - 1) / span
+            its.append((_iteration(moving[-1]["text"]) - _iteration(moving[0]["text"])) / span)
+        return {"fps": rates, "its": max(its) if its else 0.0,
+                "server_ms_p50": statistics.median(server_ms) if server_ms else float("nan"),
+                "server_ms_max": max(server_ms) if server_ms else float("nan")}
+
+    def pause(self) -> dict:
+        """Pause; when training stopped and the page said so (s after the click reached the page)."""
+        page = self.page
+        page.evaluate("() => { window.__status.length = 0; }")
+        page.click(f"#{self.tab}-pause")
+        page.wait_for_timeout(1500)
+        clicked, epoch = page.evaluate("[window.__pauseClicked, window.__pauseEpoch]")
+        said = [s["time"] for s in page.evaluate("window.__status") if "paused" in s["text"] and s["time"] >= clicked]
+        stops = [float(line.split()[-1]) for line in self.trace.read_text().splitlines()] if self.trace.exists() else []
+        stopped = [t - epoch for t in stops if t >= epoch - 0.5]
+        frames = page.evaluate("window.__frames")
+        status = [s["text"] for s in page.evaluate("window.__status") if "paused" in s["text"]]
+        final = _iteration(status[0]) if status else 0
+        after = [f for seen in frames.values() for f in seen if said and f["time"] > said[0] + 50]
+        return {"stopped_s": stopped[0] if stopped else float("nan"),
+                "said_s": (said[0] - clicked) / 1000 if said else float("nan"), "frames_after": len(after),
+                "frames_beyond": sum(1 for f in after if _iteration(f["text"]) > final)}
+
+    def pause_after_play(self, seconds: float) -> dict:
+        """Play for `seconds`, then the Pause measurements."""
+        self.page.click(f"#{self.tab}-play")
+        self.page.wait_for_timeout(seconds * 1000)
+        return self.pause()
+
+    def step_latency(self, times: int = 3) -> float:
+        """Median seconds from a Step click to the status reporting the step's iteration."""
+        page = self.page
+        latencies = []
+        for _ in range(times):
+            before = page.evaluate(f"() => document.querySelector('#{self.tab}-status').innerText")
+            page.evaluate("() => { window.__status.length = 0; window.__stepClicked = performance.now(); }")
+            page.click(self.step)
+            page.wait_for_function(f"(b) => document.querySelector('#{self.tab}-status').innerText !== b",
+                                   arg=before, timeout=10_000)
+            answered = page.evaluate("() => window.__status.length ? window.__status[0].time : performance.now()")
+            latencies.append((answered - page.evaluate("window.__stepClicked")) / 1000)
+        return statistics.median(latencies)
+
+    def close(self) -> None:
+        self.browser.close()
+        self.server.terminate()
+        self.server.wait(10)
+
+
+def run_scenario(playwright, scenario: str, blocks: int, seconds: float) -> None:
+    print(f"\n== {scenario} ({os.cpu_count()} cores, torch {torch.__version__}), {blocks} blocks of {seconds:g} s")
+    app = LiveApp(playwright, scenario)
+    try:
+        headless, live = [], []
+        for _ in range(blocks):
+            headless.append(headless_block(scenario, seconds))
+            live.append(app.block(seconds))
+        pause = app.pause_after_play(seconds=3.0)
+        step = app.step_latency() if app.step else float("nan")
     finally:
-        server.terminate()
-        server.wait(10)
-
-    def iteration(text):
-        m = re.search(r"iteration (\d+)", text)
-        return int(m.group(1)) if m else 0
-
-    stops = [float(line.split()[-1]) for line in trace.read_text().splitlines()] if trace.exists() else []
-    after_click = [t for t in stops if t >= pause_epoch - 1.0]
-    stopped_s = (after_click[0] - pause_epoch) if after_click else float("nan")
-    during = [r for r in redraws if r["time"] <= pause_clicked and iteration(r["text"]) > 0]
-    if len(during) < 2:
-        raise RuntimeError(f"too few redraws seen while playing: {len(during)}")
-    span = (during[-1]["time"] - during[0]["time"]) / 1000
-    after = [r for r in redraws if r["time"] > pause_clicked]
-    return {
-        "redraws_per_s": (len(during) - 1) / span,
-        "live_its": (iteration(during[-1]["text"]) - iteration(during[0]["text"])) / span,
-        "pause_to_last_redraw_s": ((after[-1]["time"] - pause_clicked) / 1000) if after else 0.0,
-        "pause_to_paused_status_s": (paused_shown - pause_clicked) / 1000,
-        "pause_to_training_stopped_s": stopped_s,
-        "redraws_after_pause": len(after),
-    }
-
-
-def preset_title(name: str) -> str:
-    from explorer.toy.presets import PRESETS
-
-    return PRESETS[name].title
+        app.close()
+    h = statistics.median(b["its"] for b in headless)
+    cpu = statistics.median(b["cpu_share"] for b in headless)
+    its = statistics.median(b["its"] for b in live)
+    print(f"headless                : {h:8.1f} iterations/s  (thread CPU {cpu:.2f} of wall)")
+    print(f"live, training          : {its:8.1f} iterations/s  ratio to headless {its / h:.2f}")
+    for figure in live[0]["fps"]:
+        print(f"live, {figure:<18}: {statistics.median(b['fps'][figure] for b in live):8.2f} frames/s")
+    print(f"server time per frame   : median {statistics.median(b['server_ms_p50'] for b in live):.0f} ms, "
+          f"max {max(b['server_ms_max'] for b in live):.0f} ms")
+    print(f"Pause -> training stops : {pause['stopped_s']:8.2f} s after the click reached the page")
+    print(f"Pause -> page 'paused'  : {pause['said_s']:8.2f} s; frames drawn after: {pause['frames_after']} "
+          f"(the figure catching up to where training stopped), {pause['frames_beyond']} beyond it")
+    if app.step:
+        print(f"Step -> answered        : {step:8.2f} s (median of 3)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--preset", default="goodfellow-fig1")
-    parser.add_argument("--remedy", action="append", default=[], help="2-D: a remedy to switch on (repeatable)")
-    parser.add_argument("--side-by-side", action="store_true", help="2-D: plain and remedied twins in lockstep")
-    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--scenario", action="append", choices=list(SCENARIOS), help="default: every scenario")
+    parser.add_argument("--blocks", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=8.0)
     args = parser.parse_args()
-    torch.set_num_threads(1)
-    h = headless_rates(args.preset, args.remedy, min(args.seconds, 5.0))
-    print(f"preset {args.preset}, remedies {args.remedy or 'none'}{', side by side' if args.side_by_side else ''}, "
-          f"torch {torch.__version__}, {os.cpu_count()} cores")
-    print(f"headless training, trainer alone       : {h['bare_its']:8.1f} iterations/s")
-    print(f"headless training, with snapshots (CLI): {h['recorded_its']:8.1f} iterations/s")
-    print(f"snapshot {h['snapshot_ms']:.1f} ms · figure build {h['figure_ms']:.1f} ms · "
-          f"JSON {h['json_ms']:.1f} ms (medians of 20)")
-    if args.no_browser:
-        return
-    live = live_rates(args.preset, args.remedy, args.side_by_side, args.seconds)
-    print(f"live in headless Chromium              : {live['redraws_per_s']:8.2f} figure updates/s")
-    print(f"live training while drawing            : {live['live_its']:8.1f} iterations/s")
-    print(f"Pause click -> training thread stopped : {live['pause_to_training_stopped_s']:8.2f} s")
-    print(f"Pause click in the page -> 'pausing'   : {live['pause_to_paused_status_s']:8.2f} s")
-    print(f"Pause click in the page -> last redraw : {live['pause_to_last_redraw_s']:8.2f} s "
-          f"({live['redraws_after_pause']} redraws after the click)")
-    if args.side_by_side:
-        print("(side by side: each iteration above trains both twins)")
-    print(f"ratio live / headless-with-snapshots   : {live['live_its'] / h['recorded_its']:8.2f}")
-    print(f"ratio snapshots / trainer alone        : {h['recorded_its'] / h['bare_its']:8.2f}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        for scenario in args.scenario or list(SCENARIOS):
+            run_scenario(playwright, scenario, args.blocks, args.seconds)
 
 
 if __name__ == "__main__":

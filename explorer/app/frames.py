@@ -27,6 +27,11 @@ def rounded(value: Any, decimals: int = 4) -> Any:
     return value
 
 
+# the shortest time between two live frames of a toy figure (about 14 frames a second at most):
+# the page draws them as fast as they come, and more would only take cores from training
+MIN_FRAME_SECONDS = 0.07
+
+
 def frame_version(layout_key: str, trace_keys: list[str]) -> str:
     """A live figure's version: what its layout and each of its traces were drawn from."""
     return layout_key + "|" + ",".join(trace_keys)
@@ -58,7 +63,7 @@ def live_frame(figure: dict, layout_key: str, trace_keys: list[str], page_versio
         data = [None if i < len(had) and had[i] == key else trace for i, (trace, key) in enumerate(zip(data, trace_keys))]
     title = (layout.get("title") or {}).get("text", "")
     frame = {"version": version, "data": to_json_plotly(rounded(data)), "title": title, "label": label,
-             "playing": playing, "moving": list(moving or [])}
+             "playing": playing, "moving": list(moving or []), "wait_ms": int(MIN_FRAME_SECONDS * 1000)}
     if page_layout != layout_key:
         frame["layout"] = to_json_plotly(layout)
     return frame

@@ -42,9 +42,10 @@ CSS = """
 ASK = r"""
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 let version = null;
+let lastAsked = 0;
 
 async function ask(token) {
-  const asked = performance.now();
+  const asked = lastAsked = performance.now();
   try {
     const frame = await server.frame({token: token, version: version});
     element.dataset.askMs = (performance.now() - asked).toFixed(1);
@@ -188,8 +189,12 @@ async function run() {
     next = null;
     if (!frame) { await sleep(1000); continue; }
     if (frame.data) {
-      // while this frame is drawn, the next is made: the page draws as often as it can
-      if (frame.playing) next = ask(token).then((answer) => answer, () => null);
+      // while this frame is drawn, the next is made, no sooner than the server asks
+      // (`wait_ms`: frames beyond what the eye needs would only take cores from training)
+      if (frame.playing) {
+        const wait = Math.max(0, lastAsked + (frame.wait_ms || 0) - performance.now());
+        next = sleep(wait).then(() => ask(token)).then((answer) => answer, () => null);
+      }
       const sent = version;
       await draw(frame, plot);
       if (next && sent !== version) {

@@ -53,7 +53,7 @@ def _render(out: dict) -> tuple:
         json_plot(out["losses"]) if "losses" in out else skip,
         json_plot(out["quality"]) if "quality" in out else skip,
         json_plot(out["classes"]) if "classes" in out else skip,
-        gr.Timer(active=bool(out.get("playing"))),
+        gr.Timer(active=bool(out.get("playing") or out.get("poll"))),
     )
 
 
@@ -160,13 +160,15 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
             mbd = gr.Checkbox(DEFAULTS.minibatch_discrimination, label="minibatch discrimination (on ↺ Reset)",
                               elem_id="mnist-mbd")
             with gr.Accordion("training settings (applied on ↺ Reset)", open=False):
-                epochs = gr.Number(DEFAULTS.epochs, label="epochs", precision=0, minimum=1)
-                batch = gr.Number(DEFAULTS.batch_size, label="batch size", precision=0, minimum=2)
-                g_width = gr.Number(DEFAULTS.g_width, label="G width (ngf)", precision=0, minimum=4)
-                d_width = gr.Number(DEFAULTS.d_width, label="D width (ndf)", precision=0, minimum=4)
+                # no browser-side limits: the run's config checks every value and the status line
+                # gives the one message (a pop-up beside it said something else)
+                epochs = gr.Number(DEFAULTS.epochs, label="epochs", precision=0, elem_id="mnist-epochs")
+                batch = gr.Number(DEFAULTS.batch_size, label="batch size", precision=0, elem_id="mnist-batch")
+                g_width = gr.Number(DEFAULTS.g_width, label="G width (ngf)", precision=0)
+                d_width = gr.Number(DEFAULTS.d_width, label="D width (ndf)", precision=0)
                 g_lr = gr.Number(DEFAULTS.g_lr, label="G learning rate")
                 d_lr = gr.Number(DEFAULTS.d_lr, label="D learning rate")
-                seed = gr.Number(DEFAULTS.seed, label="seed", precision=0, minimum=0)
+                seed = gr.Number(DEFAULTS.seed, label="seed", precision=0)
                 device = gr.Dropdown(["auto", "cpu", "cuda"], value="auto", label="device")
             with gr.Accordion("save, load, export", open=False):
                 save = gr.Button("save checkpoint", elem_id="mnist-save")
@@ -179,7 +181,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
         with gr.Row():
             with gr.Column(scale=2):
                 with gr.Row():
-                    latent_seed = gr.Number(1, label="seed of z", precision=0, minimum=0, elem_id="mnist-latent-seed")
+                    latent_seed = gr.Number(1, label="seed of z", precision=0, elem_id="mnist-latent-seed")
                     randomise = gr.Button("randomise z", elem_id="mnist-randomise")
                 z0 = seeded_noise(1, DEFAULTS.noise_dim, 1)[0]
                 sliders = [gr.Slider(-3, 3, value=round(float(z0[i].clamp(-3, 3)), 2), step=0.05, label=f"z[{i}]",
@@ -192,8 +194,8 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
                                    elem_id="mnist-nearest", height=200)
         latent_note = gr.Markdown(elem_id="mnist-latent-note")
         with gr.Row():
-            seed_a = gr.Number(1, label="from seed", precision=0, minimum=0, elem_id="mnist-interp-a")
-            seed_b = gr.Number(2, label="to seed", precision=0, minimum=0, elem_id="mnist-interp-b")
+            seed_a = gr.Number(1, label="from seed", precision=0, elem_id="mnist-interp-a")
+            seed_b = gr.Number(2, label="to seed", precision=0, elem_id="mnist-interp-b")
             steps = gr.Slider(3, 16, value=10, step=1, label="steps", elem_id="mnist-interp-steps")
             interp = gr.Button("interpolate", elem_id="mnist-interpolate")
         strip = gr.Image(label="interpolation: linear (top), spherical (bottom)", type="numpy", format="png",
@@ -208,7 +210,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     quiet = dict(show_progress="hidden", concurrency_limit=None)
     play.click(on_play, common + values, outputs, **quiet)
     timer.tick(on_tick, [session], outputs, **quiet)
-    pause.click(on_pause, [session], outputs, **quiet)
+    pause.click(on_pause, [session], outputs, **quiet, queue=False)
     reset.click(on_reset, common + values, outputs, **quiet)
     latent_outputs = [sample, nearest, latent_note]
     for slider in sliders:

@@ -93,7 +93,7 @@ def _render(out: dict) -> tuple:
         json_plot(out["metrics"]) if "metrics" in out else skip,
         json_plot(out["panels"]) if "panels" in out else skip,
         json_plot(out["losses"]) if "losses" in out else skip,
-        gr.Timer(active=bool(out.get("playing"))),
+        gr.Timer(active=bool(out.get("playing") or out.get("poll"))),
         out.get("share", skip),
     )
 
@@ -217,7 +217,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     quiet = dict(show_progress="hidden", concurrency_limit=None)
     play.click(on_play, common + control_list, outputs, **quiet)
     timer.tick(on_tick, [session, show_d_star, show_half], outputs, **quiet)
-    pause.click(on_pause, [session, show_d_star, show_half], outputs, **quiet)
+    pause.click(on_pause, [session, show_d_star, show_half], outputs, **quiet, queue=False)
     reset.click(on_reset, common + control_list, outputs, **quiet)
     for button, kind in ((step_d, "step_d"), (step_g, "step_g"), (step_both, "step")):
         button.click(_manual_step(kind), common + control_list, outputs, **quiet)

@@ -67,7 +67,7 @@ def _render(out: dict) -> tuple:
         json_plot(out["occupancy"]) if "occupancy" in out else skip,
         json_plot(out["occupancy_timeline"]) if "occupancy_timeline" in out else skip,
         json_plot(out["metrics"]) if "metrics" in out else skip,
-        gr.Timer(active=bool(out.get("playing"))),
+        gr.Timer(active=bool(out.get("playing") or out.get("poll"))),
     )
 
 
@@ -216,7 +216,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     quiet = dict(show_progress="hidden", concurrency_limit=None)
     play.click(on_play, common + values, outputs, **quiet)
     timer.tick(on_tick, [session, layers], outputs, **quiet)
-    pause.click(on_pause, [session, layers], outputs, **quiet)
+    pause.click(on_pause, [session, layers], outputs, **quiet, queue=False)
     step.click(on_step, common + values, outputs, **quiet)
     reset.click(on_reset, common + values, outputs, **quiet)
     twin.input(on_twin, common + values, outputs + [twin_column], **quiet)

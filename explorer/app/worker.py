@@ -259,7 +259,9 @@ class Worker:
         elif operation == "play":
             note = slot.play(request)
         elif operation == "pause":
-            note = slot.pause()
+            # the status at once, nothing else: the page's timer asks once more ('poll') for
+            # the final frame, whose figures take longer to make
+            return {"status": slot.status(slot.pause()), "playing": False, "poll": True}
         elif operation == "frame":
             pass
         else:

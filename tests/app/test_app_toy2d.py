@@ -51,11 +51,11 @@ def test_pause_stops_training_where_its_answer_says(pool):
     time.sleep(0.5)
     out = tab.on_pause(engine, LAYERS)
     stopped = iteration_of(out[STATUS])
-    assert "paused" in out[STATUS] and out[-1].active is False  # the timer stops polling
+    assert "paused" in out[STATUS] and out[-1].active is True  # one more poll, for the final frame
     time.sleep(0.3)
     assert tab_of(engine).run.iteration == stopped  # not one iteration more
-    out = tab.on_tick(engine, LAYERS)
-    assert iteration_of(out[STATUS]) == stopped
+    out = tab.on_tick(engine, LAYERS)  # the final frame: every plot, and the timer stops
+    assert iteration_of(out[STATUS]) == stopped and "paused" in out[STATUS] and out[-1].active is False
 
 
 def test_the_live_frames_send_the_layout_once_and_d_less_often_than_g(pool):
