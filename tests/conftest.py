@@ -31,8 +31,8 @@ def _free_port() -> int:
 
 
 class RunningApp:
-    def __init__(self, url: str, outside_log: Path, server_log: Path):
-        self.url, self.outside_log, self.server_log = url, outside_log, server_log
+    def __init__(self, url: str, outside_log: Path, server_log: Path, pid: int = 0):
+        self.url, self.outside_log, self.server_log, self.pid = url, outside_log, server_log, pid
 
     def outside_attempts(self) -> list[str]:
         return self.outside_log.read_text().splitlines() if self.outside_log.exists() else []
@@ -42,6 +42,16 @@ class RunningApp:
 def app(tmp_path_factory):
     """`python launch.py` in a subprocess on a free port, with a guard that records any attempt
     to open a connection to a non-loopback address (the app must need no network)."""
+    yield from _running_app(tmp_path_factory)
+
+
+@pytest.fixture
+def fresh_app(tmp_path_factory):
+    """An app of its own, for a test that harms it (kills its training processes)."""
+    yield from _running_app(tmp_path_factory, workers=2)
+
+
+def _running_app(tmp_path_factory, workers: int | None = None):
     port = _free_port()
     log_dir = tmp_path_factory.mktemp("app")
     outside_log = log_dir / "outside_connections.txt"
@@ -50,7 +60,7 @@ def app(tmp_path_factory):
         env.pop(key, None)  # the app must set these itself
     log = open(log_dir / "server.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "launch.py"), "--port", str(port)],
+        [sys.executable, str(ROOT / "launch.py"), "--port", str(port), *(["--workers", str(workers)] if workers else [])],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"
@@ -64,7 +74,7 @@ def app(tmp_path_factory):
                 log.close()
                 raise RuntimeError("the app did not start:\n" + (log_dir / "server.log").read_text())
             time.sleep(0.5)
-    yield RunningApp(url, outside_log, log_dir / "server.log")
+    yield RunningApp(url, outside_log, log_dir / "server.log", proc.pid)
     proc.terminate()
     try:
         proc.wait(10)

@@ -39,6 +39,7 @@ class WorkerHandle:
         self.numbers = itertools.count()
         self.send_lock = threading.Lock()
         self.slots = 0
+        self.slots_by_tab: dict[str, int] = {}
         self.lost: str | None = None  # why the worker stopped, once it has
         server_end, worker_end = multiprocessing.Pipe(duplex=True)
         self.connection = server_end
@@ -149,18 +150,21 @@ class WorkerPool:
             if worker.lost:
                 self.workers[index] = WorkerHandle(index, self.in_process)
 
-    def assign(self) -> WorkerHandle:
-        """The live worker holding the fewest runs (a stopped worker is replaced first)."""
+    def assign(self, tab: str) -> WorkerHandle:
+        """The live worker holding the fewest runs of `tab`, then the fewest runs (a stopped
+        worker is replaced first): runs of one tab, likely to play at once, spread over the cores."""
         with self.lock:
             self._fill()
-            worker = min(self.workers, key=lambda w: w.slots)
+            worker = min(self.workers, key=lambda w: (w.slots_by_tab.get(tab, 0), w.slots))
             worker.slots += 1
+            worker.slots_by_tab[tab] = worker.slots_by_tab.get(tab, 0) + 1
             return worker
 
-    def release(self, worker: WorkerHandle) -> None:
-        """A run slot on `worker` was closed."""
+    def release(self, worker: WorkerHandle, tab: str) -> None:
+        """A run slot of `tab` on `worker` was closed."""
         with self.lock:
             worker.slots = max(0, worker.slots - 1)
+            worker.slots_by_tab[tab] = max(0, worker.slots_by_tab.get(tab, 0) - 1)
 
     def register(self, engine: LiveEngine) -> str:
         """The token that finds `engine` from now on (the same token for the same engine)."""
@@ -202,12 +206,12 @@ class LiveEngine:
         return LiveEngine(self.pool, self.tab)
 
     def _open(self) -> WorkerHandle:
-        worker = self.pool.assign()
+        worker = self.pool.assign(self.tab)
         slot_id = self.pool.new_slot_id()
         try:
             worker.call(slot_id, "open", {"tab": self.tab})
         except WorkerLost:
-            self.pool.release(worker)
+            self.pool.release(worker, self.tab)
             raise
         self.worker, self.slot_id, self.lost = worker, slot_id, None
         return worker
@@ -222,7 +226,7 @@ class LiveEngine:
         worker = self.worker
         if worker is not None and worker.lost:
             self.lost = worker.lost
-            self.pool.release(worker)
+            self.pool.release(worker, self.tab)
             self.worker = None
         if self.worker is None:
             if self.lost and operation not in ("reset", "close"):
@@ -247,7 +251,7 @@ class LiveEngine:
                 worker.call(self.slot_id, "close")
             except (WorkerLost, RuntimeError):
                 pass
-            self.pool.release(worker)
+            self.pool.release(worker, self.tab)
 
     @property
     def worker_pid(self) -> int | None:

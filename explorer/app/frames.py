@@ -27,9 +27,9 @@ def rounded(value: Any, decimals: int = 4) -> Any:
     return value
 
 
-# the shortest time between two live frames of a toy figure (about 14 frames a second at most):
+# the shortest time between two live frames of a toy figure (about 12 frames a second at most):
 # the page draws them as fast as they come, and more would only take cores from training
-MIN_FRAME_SECONDS = 0.07
+MIN_FRAME_SECONDS = 0.085
 
 
 def frame_version(layout_key: str, trace_keys: list[str]) -> str:

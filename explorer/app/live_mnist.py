@@ -29,8 +29,8 @@ from .frames import figure_json
 from .worker import Slot
 
 MEASURE_EVERY_SECONDS = 15.0   # scoring 2,000 samples takes ~0.7 s on 2 cores
-SLOW_EVERY_SECONDS = 2.0       # the curves, while training
-GRID_EVERY_SECONDS = 0.25      # the live sample grid, while training: at most 4 a second
+SLOW_EVERY_SECONDS = 5.0       # the curves, while training (each redrawn whole by the page)
+GRID_EVERY_SECONDS = 0.35      # the live sample grid, while training: about 3 a second
 SLIDERS = 8            # latent components under sliders
 GRID_SCALE = 3         # the sample grid's pixels on screen
 SAMPLE_SCALE = 6       # the single sample's and its nearest digit's

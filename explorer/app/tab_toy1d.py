@@ -32,7 +32,7 @@ from .plotting import json_plot
 
 # the page asks for a frame every FRAME_SECONDS (a gr.Timer: the browser asks for the next frame
 # only once it has drawn the last, so frames never queue up behind a slow browser)
-FRAME_SECONDS = 0.5
+FRAME_SECONDS = 1.0
 PANEL_CHOICES = [VIEW_LIVE] + [PANEL_TITLES[k] for k in "abcd"]
 
 

@@ -38,7 +38,7 @@ from .plotting import json_plot
 
 # the status, readouts and bars are asked for this often while training (the figures draw
 # themselves, as fast as the page can)
-FRAME_SECONDS = 0.5
+FRAME_SECONDS = 1.0
 # the user's own points are written here, one file per upload or drawing
 USER_DATA_DIR = Path(tempfile.gettempdir()) / "gan-explorer-user-data"
 CADENCE_NOTE = (f"While training, the samples and the warped grid move with every frame; D's heatmap and "
