@@ -107,7 +107,9 @@ OBSERVER = """
       if (!frames.length || frames[frames.length - 1].text !== text) frames.push({time: performance.now(), text});
     }).observe(label, {subtree: true, childList: true, characterData: true});
     const holder = label.closest('.live-figure').parentElement;  // the component's element, where frames are counted
-    new MutationObserver(() => { if (holder.dataset.serverMs) window.__serverMs.push(Number(holder.dataset.serverMs)); })
+    new MutationObserver(() => {
+      if (holder.dataset.serverMs) window.__serverMs.push(Number(holder.dataset.serverMs));
+    })
       .observe(holder, {attributes: true, attributeFilter: ['data-server-ms']});
   }
   const status = document.querySelector(`#${tab}-status`);

@@ -60,7 +60,8 @@ def _running_app(tmp_path_factory, workers: int | None = None):
         env.pop(key, None)  # the app must set these itself
     log = open(log_dir / "server.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "launch.py"), "--port", str(port), *(["--workers", str(workers)] if workers else [])],
+        [sys.executable, str(ROOT / "launch.py"), "--port", str(port),
+         *(["--workers", str(workers)] if workers else [])],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"

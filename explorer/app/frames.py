@@ -60,7 +60,8 @@ def live_frame(figure: dict, layout_key: str, trace_keys: list[str], page_versio
     data = list(figure["data"])
     if page_layout == layout_key:
         had = page_traces.split(",")
-        data = [None if i < len(had) and had[i] == key else trace for i, (trace, key) in enumerate(zip(data, trace_keys))]
+        data = [None if i < len(had) and had[i] == key else trace
+                for i, (trace, key) in enumerate(zip(data, trace_keys))]
     title = (layout.get("title") or {}).get("text", "")
     frame = {"version": version, "data": to_json_plotly(rounded(data)), "title": title, "label": label,
              "playing": playing, "moving": list(moving or []), "wait_ms": int(MIN_FRAME_SECONDS * 1000)}

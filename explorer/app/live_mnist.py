@@ -100,7 +100,8 @@ class MnistTab:
         config = config_from_controls(request.get("data_choice"), request.get("data_folder"),
                                       request.get("values") or [])
         run = self.run
-        differ = [n for n in SETTING_NAMES + ("data",) if n != "epochs" and getattr(config, n) != getattr(run.config, n)]
+        differ = [n for n in SETTING_NAMES + ("data",)
+                  if n != "epochs" and getattr(config, n) != getattr(run.config, n)]
         if config.epochs != run.config.epochs:
             run.config = run.config.replace(epochs=config.epochs)
             run.trainer.config = run.trainer.config.replace(epochs=config.epochs)
@@ -112,19 +113,11 @@ class MnistTab:
 
     def outputs(self, slot: Slot, request: dict) -> dict:
         """The readout, the status and, when due, the curves (the grid draws itself)."""
-        note = request.get("note", "")
-        full = request.get("full", True)
-        out: dict[str, Any] = {"playing": slot.playing}
         run = self.run
         if run is None:
-            out["status"] = slot.status(note)
-            return out
-        if slot.playing and not note:
-            note = "training…"
-        elif not slot.playing and not full and not note:
-            note = "finished" if run.finished else "paused"
-            full = True
-        out["playing"] = slot.playing
+            return {"playing": slot.playing, "status": slot.status(request.get("note", ""))}
+        note, full = slot.frame_note(request)
+        out: dict[str, Any] = {"playing": slot.playing}
         out["status"] = slot.status(note)
         latest = run.history.quality[-1] if run.history.quality else None
         out["readout"] = plots_mnist.readout_html(latest, run.progress(),
@@ -232,7 +225,8 @@ class MnistTab:
         if name == "save":
             path = folder / f"dcgan-{run.config.seed}-it{run.iteration}.pt"
             save_checkpoint(path, run.config, run.trainer.state())
-            return {"path": str(path), "note": f"Checkpoint saved: weights, optimisers and config, iteration {run.iteration}."}
+            return {"path": str(path),
+                    "note": f"Checkpoint saved: weights, optimisers and config, iteration {run.iteration}."}
         path = folder / f"dcgan-samples-it{run.iteration}.png"
         path.write_bytes(png_bytes(enlarge(tile(to_uint8(run.trainer.grid_images()), columns=8), 2)))
         return {"path": str(path), "note": f"Sample grid exported (iteration {run.iteration})."}

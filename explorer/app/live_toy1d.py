@@ -112,20 +112,12 @@ class Toy1DTab:
     def outputs(self, slot: Slot, request: dict) -> dict:
         """A frame: the figure and the status always; the slower plots when due (`full`
         asks for everything, as after a command)."""
-        note = request.get("note", "")
-        full = request.get("full", True)
-        out: dict[str, Any] = {"playing": slot.playing}
         run = self.run
         if run is None:
-            out["status"] = slot.status(note)
-            return out
-        snapshot = self._snapshot(slot)
-        if slot.playing and not note:
-            note = "training…"
-        elif not slot.playing and not full and not note:
-            note = "finished" if run.finished else "paused"
-            full = True  # the page's final frame after training stopped: everything
-        out["playing"] = slot.playing
+            return {"playing": slot.playing, "status": slot.status(request.get("note", ""))}
+        snapshot = self._snapshot(slot)  # first: a run found diverged here stops playing
+        note, full = slot.frame_note(request)
+        out: dict[str, Any] = {"playing": slot.playing}
         extra = ("showing a recorded snapshot: choose 'live' or press ▶ Play to return",) if (
             self.view != VIEW_LIVE) else ()
         out["status"] = slot.status(note, extra)
@@ -145,7 +137,8 @@ class Toy1DTab:
         if full:
             # the losses plot's "now" marker moves on events, not at every frame
             out["losses"] = figure_json(plots1d.generator_losses_figure(snapshot.d_fake))
-            out["share"] = f"Link to these settings: add `{url_for_config(self.preset, run.config)}` to the app's address."
+            link = url_for_config(self.preset, run.config)
+            out["share"] = f"Link to these settings: add `{link}` to the app's address."
         return out
 
     # ------------------------------------------------------------------ the tab's own commands
@@ -212,12 +205,9 @@ class Toy1DTab:
         return dict(out, preset=preset, description=description, values=values)
 
     def _step(self, slot: Slot, name: str, request: dict) -> dict:
-        if slot.playing:
-            return self.outputs(slot, dict(request, note="pause before stepping"))
-        if self.run is None or slot.error:
-            slot.build(request)
-            if self.run is None:
-                return self.outputs(slot, request)
+        refused = slot.before_step(request)
+        if refused is not None:
+            return self.outputs(slot, dict(request, note=refused))
         self.view, self.timeline_index = VIEW_LIVE, -1
         try:
             {"step_d": self.run.step_discriminator, "step_g": self.run.step_generator,

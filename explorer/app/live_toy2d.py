@@ -133,17 +133,10 @@ class Toy2DTab:
     def outputs(self, slot: Slot, request: dict) -> dict:
         """The readouts, the status, the occupancy bars and, when due, the slower plots."""
         self._view(request)
-        note = request.get("note", "")
-        full = request.get("full", True)
-        out: dict[str, Any] = {"playing": slot.playing, "twin": isinstance(self.run, TwinRun)}
         if self.run is None:
-            out["status"] = slot.status(note)
-            return out
-        if slot.playing and not note:
-            note = "training…"
-        elif not slot.playing and not full and not note:
-            note = "finished" if self.run.finished else "paused"
-            full = True
+            return {"playing": slot.playing, "twin": False, "status": slot.status(request.get("note", ""))}
+        note, full = slot.frame_note(request)
+        out: dict[str, Any] = {"twin": isinstance(self.run, TwinRun)}
         runs = self._runs()
         named = [(name, self._snapshot(slot, run, discriminator=False)) for name, run in runs]
         out["playing"] = slot.playing
@@ -174,7 +167,8 @@ class Toy2DTab:
         # D's view is measured again when it is due, and always when training is not running
         due = not slot.playing or now - self.last_discriminator >= DISCRIMINATOR_EVERY_SECONDS
         trainer = run.trainer
-        layout_key = f"{self.builds}:{''.join(layer[0] for layer in self.layers)}:{index}:{'p' if slot.playing else 's'}"
+        layers = "".join(layer[0] for layer in self.layers)
+        layout_key = f"{self.builds}:{layers}:{index}:{'p' if slot.playing else 's'}"
         if not due and page_has(page_version, layout_key, f"g{trainer.iteration}e{int(bool(slot.error))}"):
             return {"playing": slot.playing}  # the page has this iteration's samples already
         snapshot = self._snapshot(slot, run, discriminator=due)
@@ -211,12 +205,9 @@ class Toy2DTab:
         raise ValueError(f"the 2-D tab has no command {name!r}")
 
     def _step(self, slot: Slot, request: dict) -> dict:
-        if slot.playing:
-            return self.outputs(slot, dict(request, note="pause before stepping"))
-        if self.run is None or slot.error:
-            slot.build(request)
-            if self.run is None:
-                return self.outputs(slot, request)
+        refused = slot.before_step(request)
+        if refused is not None:
+            return self.outputs(slot, dict(request, note=refused))
         try:
             self.run.advance(1)
         except TrainingDiverged as err:

@@ -154,6 +154,29 @@ class Slot:
         if run.finished:
             self.stop_playing()
 
+    def frame_note(self, request: dict) -> tuple[str, bool]:
+        """(note, full) of a tab's outputs: the request's note, else 'training…' while playing;
+        a frame the page's timer asks for after training stopped is the final one: 'paused' or
+        'finished', and full (every plot)."""
+        note, full = request.get("note", ""), request.get("full", True)
+        if self.playing and not note:
+            note = "training…"
+        elif not self.playing and not full and not note:
+            note = "finished" if self.tab.run is not None and self.tab.run.finished else "paused"
+            full = True
+        return note, full
+
+    def before_step(self, request: dict) -> str | None:
+        """None when a manual step can run (a run is built first when there is none or it
+        failed); else the note for the page ('' when the settings were refused)."""
+        if self.playing:
+            return "pause before stepping"
+        if self.tab.run is None or self.error:
+            self.build(request)
+            if self.tab.run is None:
+                return ""
+        return None
+
     def fail(self, err: Exception) -> None:
         """The run diverged: it stops, keeps its last good snapshot, and says so."""
         self.stop_playing()

@@ -103,8 +103,9 @@ def check_shapes(state: dict[str, Any], expected: dict[str, dict[str, torch.Tens
                                   f"(missing {missing[:3]}, unexpected {extra[:3]})")
         for key, tensor in reference.items():
             if not isinstance(got[key], torch.Tensor) or got[key].shape != tensor.shape:
-                raise CheckpointError(f"{name}: {part} weight {key} has shape "
-                                      f"{tuple(getattr(got[key], 'shape', ()))}, its config needs {tuple(tensor.shape)}")
+                shape = tuple(getattr(got[key], "shape", ()))
+                raise CheckpointError(f"{name}: {part} weight {key} has shape {shape}, "
+                                      f"its config needs {tuple(tensor.shape)}")
 
 
 def checkpoint_name(source: str | Path | bytes) -> str:

@@ -178,8 +178,8 @@ class WassersteinGPObjective(Objective):
         return -fake.mean()
 
 
-def gradient_penalty(critic: Callable[[torch.Tensor], torch.Tensor], real: torch.Tensor, fake: torch.Tensor, generator: torch.Generator,
-                     pack: int = 1) -> torch.Tensor:
+def gradient_penalty(critic: Callable[[torch.Tensor], torch.Tensor], real: torch.Tensor, fake: torch.Tensor,
+                     generator: torch.Generator, pack: int = 1) -> torch.Tensor:
     """Gulrajani et al. (2017), eq. 3: E[(||grad_x D(x_hat)||_2 - 1)^2], x_hat = e x + (1 - e) x~,
     e ~ U[0, 1] per sample (per pack, for a packed D, whose input is the pack). `critic` maps a
     batch (n * pack, dim) to scores (n,)."""

@@ -30,7 +30,8 @@ def test_train_then_a_latent_slider_changes_the_digit(browser, app):
         page.wait_for_function(
             "() => { const m = (document.querySelector('#mnist-grid .live-iteration')?.textContent || '')"
             ".match(/iteration (\\d+)/); return m && Number(m[1]) > 0; }", timeout=120_000)
-        assert page.evaluate("() => document.querySelector('#mnist-grid img.live-img').src.startsWith('data:image/png')")
+        source = page.evaluate("() => document.querySelector('#mnist-grid img.live-img').src")
+        assert source.startswith("data:image/png")
         page.wait_for_function(
             "() => { const m = document.querySelector('#mnist-readout').innerText.match(/iteration (\\d+)\\//);"
             " return m && Number(m[1]) >= 25; }", timeout=120_000)
