@@ -44,14 +44,16 @@ def page_has(page_version: str | None, layout_key: str, trace_key: str) -> bool:
 
 
 def live_frame(figure: dict, layout_key: str, trace_keys: list[str], page_version: str | None,
-               playing: bool, label: str, moving: list[int] | None = None) -> dict:
+               playing: bool, label: str, moving: list[int] | None = None,
+               min_seconds: float = MIN_FRAME_SECONDS) -> dict:
     """A live figure's frame (live_figure.py): the title, the traces that changed since the
     page's version (null for each trace the page already has: the page keeps its object, which
     Plotly then does not draw anew), the layout when the page has none or an older one, and
     which traces move with every update (`moving`: the page draws them on a canvas while the
     run plays); only {'playing'} when the page is up to date. `trace_keys` say what each trace
     of `figure` was drawn from (an iteration, or a constant for what never moves); the layout
-    key must change when playing starts or stops (the page then draws everything with Plotly)."""
+    key must change when playing starts or stops (the page then draws everything with Plotly).
+    The page asks for the next frame no sooner than `min_seconds` after this one."""
     version = frame_version(layout_key, trace_keys)
     if page_version == version:
         return {"playing": playing}
@@ -64,7 +66,7 @@ def live_frame(figure: dict, layout_key: str, trace_keys: list[str], page_versio
                 for i, (trace, key) in enumerate(zip(data, trace_keys))]
     title = (layout.get("title") or {}).get("text", "")
     frame = {"version": version, "data": to_json_plotly(rounded(data)), "title": title, "label": label,
-             "playing": playing, "moving": list(moving or []), "wait_ms": int(MIN_FRAME_SECONDS * 1000)}
+             "playing": playing, "moving": list(moving or []), "wait_ms": int(min_seconds * 1000)}
     if page_layout != layout_key:
         frame["layout"] = to_json_plotly(layout)
     return frame

@@ -39,6 +39,8 @@ TRACE_SOURCES_2D = {"D(x)": "D", "D score": "D", "−∇ G's loss": "D", "real x
 # metrics curves (each a whole figure the page draws anew: time the live figures lose)
 BARS_EVERY_SECONDS = 1.0
 SLOW_EVERY_SECONDS = 3.0
+# the 2-D figure's frames may come a little closer than the 1-D one's (its page draws each slower)
+MIN_FRAME_SECONDS_2D = 0.07
 
 
 def remedied_name(config: ToyConfig) -> str:
@@ -183,7 +185,8 @@ class Toy2DTab:
         trace_keys = [keys.get(TRACE_SOURCES_2D.get(trace["name"], ""), f"g{snapshot.iteration}e{error}")
                       for trace in figure["data"]]
         return live_frame(figure, layout_key, trace_keys, page_version, slot.playing, label,
-                          moving=[i for i, key in enumerate(trace_keys) if key.startswith("g")])
+                          moving=[i for i, key in enumerate(trace_keys) if key.startswith("g")],
+                          min_seconds=MIN_FRAME_SECONDS_2D)
 
     # ------------------------------------------------------------------ the tab's own commands
     def command(self, slot: Slot, name: str, request: dict) -> dict:
