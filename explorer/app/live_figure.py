@@ -176,6 +176,13 @@ async function draw(frame, plot) {
   await painted();
   element.dataset.drawMs = (performance.now() - started).toFixed(1);
 }
+// the figure follows its column's width (Plotly's own "responsive" follows only the window:
+// a column that narrows when the side-by-side pane appears would leave the plot overflowing)
+new ResizeObserver(() => {
+  const plot = element.querySelector('.live-plot');
+  if (plot && plot._fullLayout && window.Plotly) window.Plotly.Plots.resize(plot);
+}).observe(element);
+
 async function run() {
   while (!window.Plotly) await sleep(50);
   let next = null;  // the frame asked for while the last one was drawn: at most one in flight
