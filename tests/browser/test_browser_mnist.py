@@ -24,7 +24,7 @@ def test_train_then_a_latent_slider_changes_the_digit(browser, app):
     try:
         page.goto(app.url)
         page.get_by_role("tab", name=re.compile("DCGAN")).click()
-        page.wait_for_selector("#mnist-play", timeout=30_000)
+        page.wait_for_selector("#mnist-play", timeout=90_000)
         page.click("#mnist-play")
         # the live sample grid draws itself, with its iteration in its corner
         page.wait_for_function(
@@ -44,12 +44,12 @@ def test_train_then_a_latent_slider_changes_the_digit(browser, app):
         assert filled > 0  # drawn, not only announced
         page.click("#mnist-pause")
         page.wait_for_function("() => document.querySelector('#mnist-status').innerText.includes('paused')",
-                               timeout=15_000)
+                               timeout=60_000)
 
         page.click("#mnist-randomise")
-        page.wait_for_function(f"() => ({SAMPLE_SRC})() !== null", timeout=30_000)
+        page.wait_for_function(f"() => ({SAMPLE_SRC})() !== null", timeout=90_000)
         page.wait_for_function("() => document.querySelector('#mnist-latent-note').innerText.includes('Nearest')",
-                               timeout=30_000)
+                               timeout=90_000)
         first = page.evaluate(SAMPLE_SRC)
         assert page.locator("#mnist-nearest img").count() == 1
 
@@ -61,7 +61,7 @@ def test_train_then_a_latent_slider_changes_the_digit(browser, app):
         page.mouse.move(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2, steps=8)
         page.mouse.up()
         page.wait_for_function(f"(old) => {{ const s = ({SAMPLE_SRC})(); return s && s !== old; }}", arg=first,
-                               timeout=30_000)
+                               timeout=90_000)
         assert float(track.input_value()) > 2.5
         assert app.outside_attempts() == []
     finally:
