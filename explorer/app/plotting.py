@@ -1,18 +1,22 @@
-"""Hand figures to gr.Plot: a plain Plotly figure dict is serialised directly, unvalidated,
-which is several times cheaper than building validated graph objects at every frame."""
+"""A worker's answer handed to Gradio's components: figures already serialised to JSON (by the
+worker) for gr.Plot, and whether the page's timer keeps asking."""
 
 from __future__ import annotations
 
-import plotly.io as pio
+import gradio as gr
 from gradio.components.plot import PlotData
-
-
-def plot_value(figure):
-    if isinstance(figure, dict):
-        return PlotData(type="plotly", plot=pio.to_json(figure, validate=False))
-    return figure
 
 
 def json_plot(figure_json: str) -> PlotData:
     """A figure already serialised to JSON (by a worker) for gr.Plot, as it is."""
     return PlotData(type="plotly", plot=figure_json)
+
+
+def plot_of(out: dict, key: str) -> PlotData | object:
+    """The figure `key` of a worker's outputs for gr.Plot, or gr.skip() when the frame left it out."""
+    return json_plot(out[key]) if key in out else gr.skip()
+
+
+def timer_of(out: dict) -> gr.Timer:
+    """The page's timer: on while the run plays, and for one more poll after Pause ('poll')."""
+    return gr.Timer(active=bool(out.get("playing") or out.get("poll")))

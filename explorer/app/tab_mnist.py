@@ -19,7 +19,7 @@ from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import MNIST_EXPLANATION
 from .live_figure import frame_server, live_image
 from .live_mnist import DEFAULTS, SAMPLE_SCALE, SLIDERS, TRAINING_THREADS  # noqa: F401  (tests read them)
-from .plotting import json_plot
+from .plotting import plot_of, timer_of
 
 # the status and the readout are asked for this often while training (the grid draws itself)
 FRAME_SECONDS = 1.0
@@ -50,10 +50,10 @@ def _render(out: dict) -> tuple:
     return (
         out.get("readout", skip),
         out.get("status", skip),
-        json_plot(out["losses"]) if "losses" in out else skip,
-        json_plot(out["quality"]) if "quality" in out else skip,
-        json_plot(out["classes"]) if "classes" in out else skip,
-        gr.Timer(active=bool(out.get("playing") or out.get("poll"))),
+        plot_of(out, "losses"),
+        plot_of(out, "quality"),
+        plot_of(out, "classes"),
+        timer_of(out),
     )
 
 

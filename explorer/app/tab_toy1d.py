@@ -28,7 +28,7 @@ from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY1D_EXPLANATION
 from .live_figure import frame_server, live_figure
 from .live_toy1d import CONTROL_NAMES, DEFAULT_PRESET, VIEW_LIVE
-from .plotting import json_plot
+from .plotting import plot_of, timer_of
 
 # the page asks for a frame every FRAME_SECONDS (a gr.Timer: the browser asks for the next frame
 # only once it has drawn the last, so frames never queue up behind a slow browser)
@@ -90,10 +90,10 @@ def _render(out: dict) -> tuple:
         out.get("readout", skip),
         out.get("status", skip),
         gr.Slider(minimum=0, maximum=timeline["maximum"], value=timeline["value"], step=1) if timeline else skip,
-        json_plot(out["metrics"]) if "metrics" in out else skip,
-        json_plot(out["panels"]) if "panels" in out else skip,
-        json_plot(out["losses"]) if "losses" in out else skip,
-        gr.Timer(active=bool(out.get("playing") or out.get("poll"))),
+        plot_of(out, "metrics"),
+        plot_of(out, "panels"),
+        plot_of(out, "losses"),
+        timer_of(out),
         out.get("share", skip),
     )
 

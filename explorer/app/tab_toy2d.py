@@ -34,7 +34,7 @@ from .live_toy2d import (
     REMEDY_NAMES,
     SETTING_NAMES,
 )
-from .plotting import json_plot
+from .plotting import plot_of, timer_of
 
 # the status, readouts and bars are asked for this often while training (the figures draw
 # themselves, as fast as the page can)
@@ -64,10 +64,10 @@ def _render(out: dict) -> tuple:
         out.get("readout", skip),
         out.get("twin_readout", skip),
         out.get("status", skip),
-        json_plot(out["occupancy"]) if "occupancy" in out else skip,
-        json_plot(out["occupancy_timeline"]) if "occupancy_timeline" in out else skip,
-        json_plot(out["metrics"]) if "metrics" in out else skip,
-        gr.Timer(active=bool(out.get("playing") or out.get("poll"))),
+        plot_of(out, "occupancy"),
+        plot_of(out, "occupancy_timeline"),
+        plot_of(out, "metrics"),
+        timer_of(out),
     )
 
 

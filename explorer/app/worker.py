@@ -87,7 +87,6 @@ class Slot:
         self.notice = ""  # shown in the status line until the next command
         self.orphaned = False
         self.last_seen = time.monotonic()
-        self.trained_seconds = 0.0
 
     @property
     def playing(self) -> bool:
@@ -145,12 +144,10 @@ class Slot:
     def train_slice(self, seconds: float) -> None:
         """Train about `seconds` (at least one iteration); stop at the budget or on divergence."""
         run = self.tab.run
-        start = time.perf_counter()
         try:
             run.advance_for(seconds, until=run.budget)
         except self.tab.diverged_errors() as err:
             self.fail(err)
-        self.trained_seconds += time.perf_counter() - start
         if run.finished:
             self.stop_playing()
 
