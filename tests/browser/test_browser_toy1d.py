@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from browser_helpers import pause_and_settle
 
 pytestmark = pytest.mark.browser
 
@@ -54,12 +55,7 @@ def test_play_trains_and_pause_stops(browser, app):
         _wait_past(page, 0)
         first = _iteration(page)
         _wait_past(page, first)
-        page.click("#toy1d-pause")
-        page.wait_for_function(
-            "() => document.querySelector('#toy1d-status').innerText.includes('paused')", timeout=10_000
-        )
-        page.wait_for_timeout(500)  # let the last in-flight frame land
-        stopped_at = _iteration(page)
+        stopped_at = pause_and_settle(page, "toy1d", FIGURE_TITLE)
         page.wait_for_timeout(2000)
         assert _iteration(page) == stopped_at, "the figure kept changing after Pause"
         assert stopped_at > first

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from browser_helpers import pause_and_settle
 
 pytestmark = pytest.mark.browser
 
@@ -41,9 +42,7 @@ def _train_past(page, iterations: int) -> None:
         " return m && Number(m[1]) >= n; }",
         arg=[FIGURE_TITLE, iterations], timeout=60_000,
     )
-    page.click("#toy2d-pause")
-    _status_has(page, "paused")
-    page.wait_for_timeout(400)
+    pause_and_settle(page, "toy2d", FIGURE_TITLE)
 
 
 def test_minibatch_discrimination_switched_on_changes_the_occupancy(browser, app):
@@ -63,8 +62,9 @@ def test_minibatch_discrimination_switched_on_changes_the_occupancy(browser, app
         page.wait_for_function("(sel) => document.querySelector(sel).textContent.includes('minibatch-discrimination')",
                                arg=FIGURE_TITLE, timeout=10_000)
         _train_past(page, stopped_at + 20)
-        after = page.evaluate(OCCUPANCY_COUNTS)
-        assert after != before
+        # the bars are a plot of their own, drawn after the figure: wait for them to change
+        page.wait_for_function(f"(before) => JSON.stringify(({OCCUPANCY_COUNTS})()) !== JSON.stringify(before)",
+                               arg=before, timeout=20_000)
         legend = page.locator("#toy2d-occupancy").inner_text()
         assert "minibatch-discrimination:" in legend and "/8 modes" in legend
         assert re.search(r"\d/8 modes", page.locator("#toy2d-readout").inner_text())
