@@ -21,6 +21,8 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
+from .worker import trace
+
 # how long a command may wait for its worker (building a DCGAN run loads digits: seconds)
 COMMAND_TIMEOUT = 60.0
 
@@ -219,6 +221,17 @@ class LiveEngine:
     def call(self, operation: str, request: dict | None = None, timeout: float = COMMAND_TIMEOUT) -> dict:
         """Send a command for this page's run; a reset on a lost run opens a new slot on a live
         worker. WorkerLost (with a message for the page) when the run's worker has stopped."""
+        if operation == "pause":
+            trace("pause reached the server")
+            worker = self.worker
+            if worker is not None and not worker.lost:
+                # Pause goes ahead of the page's other commands (a frame being made, say): the
+                # worker answers it between two slices of training, whatever else is pending
+                try:
+                    return worker.call(self.slot_id, operation, request, timeout)
+                except WorkerLost as err:
+                    self.lost = str(err)
+                    raise
         with self.lock:
             return self._call(operation, request, timeout)
 

@@ -43,6 +43,20 @@ ASK = r"""
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 let version = null;
 let lastAsked = 0;
+// a page whose run stands still asks less and less often (every 150 ms at first, at most every
+// second after a few quiet seconds), and at once again on any click or key on the page: the
+// button that starts or steps the run, a remedy switched, a setting changed
+let wake = null;
+let quietSince = performance.now();
+const nudge = () => { quietSince = performance.now(); if (wake) wake(); };
+for (const type of ['pointerdown', 'keydown', 'change']) document.addEventListener(type, nudge, {capture: true, passive: true});
+function rest() {
+  const ms = Math.min(1000, Math.max(150, (performance.now() - quietSince) / 4));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { wake = null; resolve(); }, ms);
+    wake = () => { clearTimeout(timer); wake = null; resolve(); };
+  });
+}
 
 async function ask(token) {
   const asked = lastAsked = performance.now();
@@ -196,6 +210,7 @@ async function run() {
     next = null;
     if (!frame) { await sleep(1000); continue; }
     if (frame.data) {
+      quietSince = performance.now();
       // while this frame is drawn, the next is made, no sooner than the server asks
       // (`wait_ms`: frames beyond what the eye needs would only take cores from training)
       if (frame.playing) {
@@ -208,8 +223,10 @@ async function run() {
         // the next frame was asked for with the version before this one: ask again if stale
         next = next.then((answer) => (answer && answer.version === version ? {playing: answer.playing} : answer));
       }
-    } else {
+    } else if (frame.playing) {
       await sleep(150);
+    } else {
+      await rest();
     }
   }
 }
@@ -241,8 +258,9 @@ async function run() {
       const label = element.querySelector('.live-iteration');
       if (label) label.textContent = frame.label || '';
       element.dataset.frames = String(Number(element.dataset.frames || 0) + 1);
+      quietSince = performance.now();
     }
-    await sleep(frame.wait_ms || 150);
+    if (frame.png || frame.playing) await sleep(frame.wait_ms || 150); else await rest();
   }
 }
 run();

@@ -21,8 +21,10 @@ from .live_figure import frame_server, live_image
 from .live_mnist import DEFAULTS, SAMPLE_SCALE, SLIDERS, TRAINING_THREADS  # noqa: F401  (tests read them)
 from .plotting import plot_of, timer_of
 
-# the status and the readout are asked for this often while training (the grid draws itself)
-FRAME_SECONDS = 1.0
+# the status and the readout are asked for this often while training: the grid draws itself,
+# with its iteration, and each tick of Gradio's timer costs the page and the server 0.05 of a
+# core a second (taken from training: a DCGAN trains on every core)
+FRAME_SECONDS = 2.0
 DATA_CHOICES = [("embedded: 5,000 digits that ship with GAN Explorer", "embedded"),
                 ("full MNIST: 70,000 (downloaded once, checksummed)", "full"),
                 ("a folder of MNIST IDX files", "folder")]

@@ -37,9 +37,19 @@ TAB_MODULES = {
 }
 
 PLAYING, PAUSED, EMPTY = "playing", "paused", "empty"
-# for bench/bench_live.py: when set, the wall-clock time at which each run stops training is
-# appended to this file, so that a benchmark can tell when Pause really stopped training
+# for bench/bench_live.py: when set, the wall-clock times at which a Pause reaches the server
+# and at which each run stops training are appended to this file (engine.trace), so that a
+# benchmark can tell how long Pause took to stop training
 TRACE_ENV = "GAN_EXPLORER_TRAINING_TRACE"
+
+
+def trace(event: str) -> None:
+    """For bench/bench_live.py: append `event` and the wall-clock time to the file TRACE_ENV
+    names, when it names one."""
+    path = os.environ.get(TRACE_ENV)
+    if path:
+        with open(path, "a") as handle:
+            handle.write(f"{event} {time.time():.3f}\n")
 
 
 class LiveTab(Protocol):
@@ -96,10 +106,7 @@ class Slot:
     def stop_playing(self, orphaned: bool = False) -> None:
         """Playing no more (Pause, the budget, an error, a silent page)."""
         if self.state == PLAYING:
-            trace = os.environ.get(TRACE_ENV)
-            if trace:
-                with open(trace, "a") as handle:
-                    handle.write(f"training stopped {time.time():.3f}\n")
+            trace("training stopped")
         self.state = PAUSED if self.tab.run is not None else EMPTY
         self.orphaned = self.orphaned or orphaned
 
@@ -260,7 +267,10 @@ class Worker:
         """Carry out one command on a slot; returns the outputs for the page."""
         import torch
 
-        torch.set_num_threads(1)  # frames and steps are small: one thread, the cores to training
+        slot = self.slots.get(slot_id)
+        # a command runs while nothing else trains in this worker: with the threads its run trains
+        # with (one for a toy, whose frames and steps are small; every core for a DCGAN)
+        torch.set_num_threads(slot.tab.training_threads if slot is not None else 1)
         if operation == "open":
             self.slots[slot_id] = Slot(slot_id, self.make_tab(request["tab"]))
             return {}
@@ -269,7 +279,6 @@ class Worker:
             return {}
         if operation == "ping":
             return {"pid": os.getpid(), "slots": len(self.slots)}
-        slot = self.slots.get(slot_id)
         if slot is None:
             raise KeyError("this page's run is no longer held by its worker: press ↺ Reset")
         slot.last_seen = time.monotonic()

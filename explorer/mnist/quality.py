@@ -100,9 +100,17 @@ class QualityMeter:
     def measure(self, images: torch.Tensor | np.ndarray) -> dict:
         """Every metric for generated images (a tensor in [-1, 1], N x 1 x 28 x 28, or uint8
         N x 28 x 28), as plain numbers."""
+        return self.metrics(*self.classify(images))
+
+    def classify(self, images: torch.Tensor | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(class probabilities N x 10, features N x 128) of generated images, as `measure` takes them:
+        a measurement may classify its samples a part at a time and score them together."""
         if isinstance(images, np.ndarray):
             images = to_model_range(images)
-        probs, features = classify(self.classifier, images)
+        return classify(self.classifier, images)
+
+    def metrics(self, probs: np.ndarray, features: np.ndarray) -> dict:
+        """Every metric from the classifier's outputs on all the samples of one measurement."""
         score, score_std = inception_score(probs)
         histogram = class_histogram(probs)
         return {

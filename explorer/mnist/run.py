@@ -29,6 +29,23 @@ from .trainer import DcganTrainer, images_per_second
 FINAL_SAMPLES_SEED = 20_161_205
 
 
+# samples generated and classified at a time while a measurement is spread over calls
+# (about 50 ms on 2 CPU cores: a DCGAN iteration's time)
+SCORING_PART = 100
+
+
+@dataclass
+class _Scoring:
+    """A measurement under way: G frozen at `iteration`, and the classifier's outputs so far."""
+
+    sampler: torch.nn.Module
+    iteration: int
+    epoch: float
+    cursor: int = 0
+    probs: list[np.ndarray] = field(default_factory=list)
+    features: list[np.ndarray] = field(default_factory=list)
+
+
 @dataclass
 class MnistHistory:
     """Per-iteration losses and D outputs, and the quality curve (one point per evaluation)."""
@@ -57,6 +74,7 @@ class MnistRun:
         # the app scores G every this many seconds while it trains (None: only when asked)
         self.measure_every_seconds: float | None = None
         self._last_measure = time.perf_counter()
+        self._scoring: _Scoring | None = None  # a measurement spread over `advance_for` calls
 
     @property
     def iteration(self) -> int:
@@ -79,15 +97,50 @@ class MnistRun:
 
     def advance_for(self, seconds: float, until: int | None = None, stop: threading.Event | None = None) -> int:
         """Train for about `seconds` (at least one iteration, none once the epochs are done), for
-        the app's training thread; scores G every `measure_every_seconds` of wall time."""
+        the app's worker; returns the iterations done.
+
+        With `measure_every_seconds` set, G is scored that often, the measurement spread over
+        calls: while one is under way a call scores about `seconds` of its samples instead of
+        training (none then), so that no call takes much longer than an iteration and the app
+        answers Pause at once. The samples come from a frozen copy of G, so the point is G's at
+        the iteration the measurement began, exactly as `measure` would score it then. At the
+        budget the last measurement is made whole."""
+        if self._scoring is not None:
+            self._score_part(seconds)
+            return 0
         until = self.budget if until is None else min(until, self.budget)
         done = train_for(self, seconds, until, stop) if self.iteration < until else 0
-        if self.meter is not None and self.measure_every_seconds is not None and (
-                not self.history.quality or self.finished
-                or time.perf_counter() - self._last_measure >= self.measure_every_seconds):
-            if not self.history.quality or self.history.quality[-1]["iteration"] != self.iteration:
+        if self.meter is not None and self.measure_every_seconds is not None:
+            measured = bool(self.history.quality) and self.history.quality[-1]["iteration"] == self.iteration
+            if self.finished and not measured:
                 self.measure()
+            elif not measured and (not self.history.quality
+                                   or time.perf_counter() - self._last_measure >= self.measure_every_seconds):
+                self._scoring = _Scoring(self.trainer.frozen_sampler(), self.trainer.iteration,
+                                         round(self.trainer.epoch, 3))
         return done
+
+    @property
+    def scoring(self) -> bool:
+        """True while a measurement spread over `advance_for` calls is under way."""
+        return self._scoring is not None
+
+    def _score_part(self, seconds: float) -> None:
+        scoring, noise = self._scoring, self.trainer.eval_noise
+        start = time.perf_counter()
+        while scoring.cursor < len(noise):
+            part = noise[scoring.cursor:scoring.cursor + SCORING_PART]
+            probs, features = self.meter.classify(self.trainer.generate(part, sampler=scoring.sampler))
+            scoring.probs.append(probs)
+            scoring.features.append(features)
+            scoring.cursor += len(part)
+            if time.perf_counter() - start >= seconds:
+                break
+        if scoring.cursor >= len(noise):
+            metrics = self.meter.metrics(np.concatenate(scoring.probs), np.concatenate(scoring.features))
+            self._scoring = None
+            self._record(metrics, scoring.iteration, scoring.epoch)
+        self.eval_seconds += time.perf_counter() - start
 
     def train(self, iterations: int, should_stop: Callable[[], bool] | None = None) -> int:
         """Up to `iterations` steps (fewer when the configured epochs end or `should_stop()`
@@ -107,13 +160,17 @@ class MnistRun:
         return done
 
     def measure(self) -> dict:
-        """Score G on the fixed live-evaluation noise; appends a point to the quality curve."""
+        """Score G on the fixed live-evaluation noise, now and whole; appends a point to the
+        quality curve (a measurement under way in `advance_for` is dropped: this one is newer)."""
+        self._scoring = None
         start = time.perf_counter()
         metrics = self.meter.measure(self.trainer.generate(self.trainer.eval_noise))
         self.eval_seconds += time.perf_counter() - start
+        return self._record(metrics, self.trainer.iteration, round(self.trainer.epoch, 3))
+
+    def _record(self, metrics: dict, iteration: int, epoch: float) -> dict:
         self._last_measure = time.perf_counter()
-        metrics.update(iteration=self.trainer.iteration, epoch=round(self.trainer.epoch, 3),
-                       seconds=round(time.perf_counter() - self.started, 2))
+        metrics.update(iteration=iteration, epoch=epoch, seconds=round(time.perf_counter() - self.started, 2))
         self.history.quality.append(metrics)
         return metrics
 

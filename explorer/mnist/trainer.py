@@ -249,17 +249,23 @@ class DcganTrainer:
 
     # ------------------------------------------------------------------ sampling
     @torch.no_grad()
-    def generate(self, noise: torch.Tensor, batch: int = 1000) -> torch.Tensor:
+    def generate(self, noise: torch.Tensor, batch: int = 1000, sampler: nn.Module | None = None) -> torch.Tensor:
         """G(z) in eval mode (BatchNorm running statistics), as float32 on the CPU, N x 1 x 28 x 28;
-        from the moving average of G's weights when it is on."""
-        sampler = self.sampler
-        sampler.eval()
+        from the moving average of G's weights when it is on, or from `sampler` (a `frozen_sampler`)."""
+        network = sampler if sampler is not None else self.sampler
+        network.eval()
         out = []
         for start in range(0, len(noise), batch):
             with self._autocast():
-                out.append(sampler(noise[start:start + batch].to(self.device)).float().cpu())
-        sampler.train()
+                out.append(network(noise[start:start + batch].to(self.device)).float().cpu())
+        if sampler is None:
+            network.train()
         return torch.cat(out) if out else torch.empty(0, 1, 28, 28)
+
+    def frozen_sampler(self) -> nn.Module:
+        """A copy of the sampling G as it is now, in eval mode, that training leaves alone: a
+        measurement spread over many calls scores one G, whatever training does meanwhile."""
+        return copy.deepcopy(self.sampler).eval()
 
     def noise(self, n: int, seed: int) -> torch.Tensor:
         """n noise vectors from their own seeded stream (not the training stream)."""

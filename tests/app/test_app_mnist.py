@@ -40,7 +40,7 @@ def _grid(engine) -> np.ndarray:
 def test_train_pause_and_the_frame_shows_progress_and_device(pool):
     engine = _trained(pool)
     readout, status, *_ = tab_mnist.on_tick(engine)
-    assert _grid(engine).shape == (3 * (8 * 30 + 2), 3 * (8 * 30 + 2))   # 8 x 8 digits, 2-pixel gaps, x3
+    assert _grid(engine).shape == (2 * (8 * 30 + 2), 2 * (8 * 30 + 2))   # 8 x 8 digits, 2-pixel gaps, x2
     assert "images/s" in readout and "device <b>CPU" in readout and "left" in readout
     assert "IS" in readout   # the first quality point is measured as soon as training starts
     stopped = iteration_of(status)
