@@ -208,6 +208,8 @@ class LiveApp:
         status = [s["text"] for s in page.evaluate("window.__status") if "paused" in s["text"]]
         final = _iteration(status[0]) if status else 0
         after = [f for seen in frames.values() for f in seen if said and f["time"] > said[0] + 50]
+        if not stopped:
+            print(f"  (no 'training stopped' traced after the Pause reached the server: {events[-4:]}, click at {epoch:.3f})")
         return {"stopped_s": stopped[0] if stopped else float("nan"),
                 "reached_s": reached[0] - epoch if reached else float("nan"),
                 "said_s": (said[0] - clicked) / 1000 if said else float("nan"), "frames_after": len(after),
