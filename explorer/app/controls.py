@@ -6,6 +6,12 @@ import gradio as gr
 
 from ..toy.config import DATASETS_2D, LOSSES, ToyConfig
 
+def whole_number(value: int, label: str, **kwargs) -> gr.Number:
+    """A box for a whole-number setting: 1.5 reaches the config, which refuses it with a message
+    (Gradio's precision=0 would round it silently), and the arrows step by one."""
+    return gr.Number(value, label=label, precision=None, step=1, **kwargs)
+
+
 # packing choices of the 2-D tab: (label, samples per pack)
 PACK_CHOICES = [("off", 1), ("2", 2), ("3", 3), ("4", 4)]
 
@@ -14,11 +20,11 @@ def network_size_controls(defaults: ToyConfig) -> dict[str, gr.components.Compon
     """Hidden layers and width of D and of G, two to a row."""
     c: dict[str, gr.components.Component] = {}
     with gr.Row():
-        c["d_layers"] = gr.Number(defaults.d_layers, precision=0, label="D hidden layers")
-        c["d_width"] = gr.Number(defaults.d_width, precision=0, label="D width")
+        c["d_layers"] = whole_number(defaults.d_layers, label="D hidden layers")
+        c["d_width"] = whole_number(defaults.d_width, label="D width")
     with gr.Row():
-        c["g_layers"] = gr.Number(defaults.g_layers, precision=0, label="G hidden layers")
-        c["g_width"] = gr.Number(defaults.g_width, precision=0, label="G width")
+        c["g_layers"] = whole_number(defaults.g_layers, label="G hidden layers")
+        c["g_width"] = whole_number(defaults.g_width, label="G width")
     return c
 
 
@@ -30,15 +36,15 @@ def toy2d_settings(defaults: ToyConfig) -> dict[str, gr.components.Component]:
         c["d_lr"] = gr.Number(defaults.d_lr, label="D learning rate", elem_id="toy2d-d-lr")
         c["g_lr"] = gr.Number(defaults.g_lr, label="G learning rate", elem_id="toy2d-g-lr")
     with gr.Row():
-        c["k_d_steps"] = gr.Number(defaults.k_d_steps, precision=0, label="k: D steps per G step", elem_id="toy2d-k")
-        c["batch_size"] = gr.Number(defaults.batch_size, precision=0, label="batch size", elem_id="toy2d-batch")
+        c["k_d_steps"] = whole_number(defaults.k_d_steps, label="k: D steps per G step", elem_id="toy2d-k")
+        c["batch_size"] = whole_number(defaults.batch_size, label="batch size", elem_id="toy2d-batch")
     with gr.Row():
-        c["seed"] = gr.Number(defaults.seed, precision=0, label="seed", elem_id="toy2d-seed")
-        c["steps"] = gr.Number(defaults.steps, precision=0, label="iterations (Play stops there)",
+        c["seed"] = whole_number(defaults.seed, label="seed", elem_id="toy2d-seed")
+        c["steps"] = whole_number(defaults.steps, label="iterations (Play stops there)",
                                elem_id="toy2d-steps")
     c.update(network_size_controls(defaults))
     with gr.Row():
-        c["noise_dim"] = gr.Number(defaults.noise_dim, precision=0, label="noise dimension")
+        c["noise_dim"] = whole_number(defaults.noise_dim, label="noise dimension")
         c["r1_gamma"] = gr.Number(defaults.r1_gamma, label="R1 penalty γ on D")
     c["lr_final_fraction"] = gr.Number(defaults.lr_final_fraction, label="learning rates decay to ×")
     return c

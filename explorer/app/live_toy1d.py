@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ..core.errors import ConfigError, TrainingDiverged
+from ..core.errors import ConfigError, TrainingDiverged, shown
 from ..toy import plots1d
 from ..toy.config import ToyConfig
 from ..toy.panels import PANEL_TITLES
@@ -38,7 +38,15 @@ def config_from_controls(preset_name: str | None, values: list) -> ToyConfig:
     for name, value in changes.items():
         if value is None or (isinstance(value, str) and value.strip() == ""):
             raise ConfigError(f"{name} is empty: enter a value")
-    return ToyConfig.from_dict(base.to_dict() | changes)  # from_dict takes 3.0 for an int field
+    return one_dimensional(ToyConfig.from_dict(base.to_dict() | changes))  # from_dict takes 3.0 for an int field
+
+
+def one_dimensional(config: ToyConfig) -> ToyConfig:
+    """`config`, if its data is 1-D (this tab draws nothing else); else ConfigError."""
+    if config.data_dim != 1:
+        raise ConfigError(f"the 1-D tab trains on 1-D data; dataset {shown(config.dataset)} is 2-D: "
+                          "open it on the 2-D tab")
+    return config
 
 
 def controls_from_config(config: ToyConfig) -> list:
@@ -148,7 +156,8 @@ class Toy1DTab:
             # a fresh page: the settings of a shared link (?preset=...&k=...), or the default
             note = ""
             try:
-                preset, config = config_from_url(request.get("query", ""))
+                preset, config = config_from_url(request.get("query", ""), PRESETS_1D)
+                one_dimensional(config)
             except ConfigError as err:
                 preset, config = DEFAULT_PRESET, PRESETS_1D[DEFAULT_PRESET].config
                 note = f"the link's settings were refused ({err}); using the defaults"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ..core.errors import ConfigError, TrainingDiverged
+from ..core.errors import ConfigError, TrainingDiverged, shown
 from ..toy import plots2d
 from ..toy.config import ToyConfig
 from ..toy.data2d import DataError
@@ -84,7 +84,11 @@ class Toy2DTab:
             if not self.data_path:
                 raise ConfigError("dataset 'custom' needs your points: upload a CSV or draw them below")
             changes["data_path"] = self.data_path
-        return ToyConfig.from_dict(base.to_dict() | changes)
+        config = ToyConfig.from_dict(base.to_dict() | changes)
+        if config.data_dim != 2:
+            raise ConfigError(f"the 2-D tab trains on 2-D data; dataset {shown(config.dataset)} is 1-D: "
+                              "open it on the 1-D tab")
+        return config
 
     def build(self, request: dict) -> str:
         """A fresh run, or twin runs (plain on the left, the page's remedies on the right)."""

@@ -16,6 +16,7 @@ import gradio as gr
 
 from ..mnist.latent import seeded_noise
 from .engine import LiveEngine, WorkerPool, outputs_or_message
+from .controls import whole_number
 from .explanations import MNIST_EXPLANATION
 from .live_figure import frame_server, live_image
 from .live_mnist import DEFAULTS, SAMPLE_SCALE, SLIDERS, TRAINING_THREADS  # noqa: F401  (tests read them)
@@ -164,13 +165,13 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
             with gr.Accordion("training settings (applied on ↺ Reset)", open=False):
                 # no browser-side limits: the run's config checks every value and the status line
                 # gives the one message (a pop-up beside it said something else)
-                epochs = gr.Number(DEFAULTS.epochs, label="epochs", precision=0, elem_id="mnist-epochs")
-                batch = gr.Number(DEFAULTS.batch_size, label="batch size", precision=0, elem_id="mnist-batch")
-                g_width = gr.Number(DEFAULTS.g_width, label="G width (ngf)", precision=0)
-                d_width = gr.Number(DEFAULTS.d_width, label="D width (ndf)", precision=0)
+                epochs = whole_number(DEFAULTS.epochs, label="epochs", elem_id="mnist-epochs")
+                batch = whole_number(DEFAULTS.batch_size, label="batch size", elem_id="mnist-batch")
+                g_width = whole_number(DEFAULTS.g_width, label="G width (ngf)")
+                d_width = whole_number(DEFAULTS.d_width, label="D width (ndf)")
                 g_lr = gr.Number(DEFAULTS.g_lr, label="G learning rate")
                 d_lr = gr.Number(DEFAULTS.d_lr, label="D learning rate")
-                seed = gr.Number(DEFAULTS.seed, label="seed", precision=0)
+                seed = whole_number(DEFAULTS.seed, label="seed")
                 device = gr.Dropdown(["auto", "cpu", "cuda"], value="auto", label="device")
             with gr.Accordion("save, load, export", open=False):
                 save = gr.Button("save checkpoint", elem_id="mnist-save")

@@ -23,7 +23,7 @@ from ..toy.config import (
 )
 from ..toy.panels import PANEL_TITLES
 from ..toy.presets import PRESETS_1D
-from .controls import network_size_controls
+from .controls import network_size_controls, whole_number
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY1D_EXPLANATION
 from .live_figure import frame_server, live_figure
@@ -49,19 +49,19 @@ def build_controls(defaults: ToyConfig) -> dict[str, gr.components.Component]:
         with gr.Row():
             c["noise"] = gr.Radio(list(NOISE_DISTRIBUTIONS), value=defaults.noise, label="noise p_z",
                                   elem_id="toy1d-noise")
-            c["noise_dim"] = gr.Number(defaults.noise_dim, precision=0, label="noise dimension",
+            c["noise_dim"] = whole_number(defaults.noise_dim, label="noise dimension",
                                        elem_id="toy1d-noise-dim")
         c["loss"] = gr.Radio(list(LOSSES), value=defaults.loss, label="generator loss", elem_id="toy1d-loss")
         with gr.Row():
-            c["k_d_steps"] = gr.Number(defaults.k_d_steps, precision=0, label="k: D steps per G step",
+            c["k_d_steps"] = whole_number(defaults.k_d_steps, label="k: D steps per G step",
                                        elem_id="toy1d-k")
-            c["batch_size"] = gr.Number(defaults.batch_size, precision=0, label="batch size", elem_id="toy1d-batch")
+            c["batch_size"] = whole_number(defaults.batch_size, label="batch size", elem_id="toy1d-batch")
         with gr.Row():
             c["d_lr"] = gr.Number(defaults.d_lr, label="D learning rate", elem_id="toy1d-d-lr")
             c["g_lr"] = gr.Number(defaults.g_lr, label="G learning rate", elem_id="toy1d-g-lr")
         with gr.Row():
-            c["seed"] = gr.Number(defaults.seed, precision=0, label="seed", elem_id="toy1d-seed")
-            c["steps"] = gr.Number(defaults.steps, precision=0, label="iterations (Play stops there)",
+            c["seed"] = whole_number(defaults.seed, label="seed", elem_id="toy1d-seed")
+            c["steps"] = whole_number(defaults.steps, label="iterations (Play stops there)",
                                    elem_id="toy1d-steps")
     with gr.Accordion("networks, optimisers, stabilisers", open=False):
         c.update(network_size_controls(defaults))

@@ -14,7 +14,7 @@ from dataclasses import fields
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlencode
 
-from .errors import ConfigError
+from .errors import ConfigError, shown
 
 
 class ConfigBase:
@@ -24,34 +24,34 @@ class ConfigBase:
     def _check_bool(self, name: str) -> None:
         value = getattr(self, name)
         if not isinstance(value, bool):
-            raise ConfigError(f"{name} must be true or false; got {value!r}")
+            raise ConfigError(f"{name} must be true or false; got {shown(value)}")
 
     def _check_choice(self, name: str, choices: tuple[str, ...]) -> None:
         value = getattr(self, name)
         if value not in choices:
-            raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+            raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {shown(value)}")
 
     def _check_int(self, name: str, low: int, high: int) -> None:
         value = getattr(self, name)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{name} must be a whole number; got {value!r}")
+            raise ConfigError(f"{name} must be a whole number; got {shown(value)}")
         if not low <= value <= high:
-            raise ConfigError(f"{name} must be between {low} and {high}; got {value}")
+            raise ConfigError(f"{name} must be between {low:,} and {high:,}; got {shown(value)}")
 
     def _check_float(
         self, name: str, low: float, high: float, open_low: bool = False, open_high: bool = False
     ) -> None:
         value = getattr(self, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{name} must be a number; got {value!r}")
+            raise ConfigError(f"{name} must be a number; got {shown(value)}")
         if not math.isfinite(value):
-            raise ConfigError(f"{name} must be a finite number; got {value!r}")
+            raise ConfigError(f"{name} must be a finite number; got {shown(value)}")
         too_low = value <= low if open_low else value < low
         too_high = value >= high if open_high else value > high
         if too_low or too_high:
             lo = "(" if open_low else "["
             hi = ")" if open_high else "]"
-            raise ConfigError(f"{name} must lie in {lo}{low}, {high}{hi}; got {value}")
+            raise ConfigError(f"{name} must lie in {lo}{low:g}, {high:g}{hi}; got {shown(value)}")
 
     # the fields both families' configs share, checked alike
     def _check_optimisation(self, lr_high: float) -> None:
@@ -93,7 +93,7 @@ class ConfigBase:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ConfigError(f"unknown configuration keys: {', '.join(unknown)}")
+            raise ConfigError(f"unknown configuration keys: {', '.join(shown(k) for k in unknown)}")
         coerced = {}
         for f in fields(cls):
             if f.name in data:
@@ -136,7 +136,7 @@ class ConfigBase:
         data: dict[str, Any] = (base if base is not None else cls()).to_dict()
         for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
             if key not in types:
-                raise ConfigError(f"unknown configuration key in URL: {key}")
+                raise ConfigError(f"unknown configuration key in the link: {shown(key)}")
             data[key] = parse_field_value(key, raw, types[key])
         return cls.from_dict(data)
 
@@ -154,7 +154,7 @@ def parse_field_value(name: str, raw: str, type_name: str) -> Any:
             return words[raw.strip().lower()]
     except (ValueError, KeyError):
         kind = {"int": "a whole number", "float": "a number", "bool": "true or false"}[type_name]
-        raise ConfigError(f"{name} must be {kind}; got {raw!r}") from None
+        raise ConfigError(f"{name} must be {kind}; got {shown(raw)}") from None
     return raw
 
 
@@ -166,9 +166,9 @@ def changes_from_pairs(pairs: list[str], config_class: type, option: str = "--se
     for item in pairs:
         key, sep, raw = item.partition("=")
         if not sep:
-            raise ConfigError(f"{option} takes KEY=VALUE; got {item!r}")
+            raise ConfigError(f"{option} takes KEY=VALUE; got {shown(item)}")
         if key not in types:
-            raise ConfigError(f"unknown config field {key!r}; fields: {', '.join(types)}")
+            raise ConfigError(f"unknown config field {shown(key)}; fields: {', '.join(types)}")
         changes[key] = parse_field_value(key, raw, types[key])
     return changes
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from .errors import ConfigError
+from .errors import ConfigError, shown
 
 # the config vocabulary of a device choice
 DEVICES = ("auto", "cpu", "cuda")
@@ -14,7 +14,7 @@ def resolve_device(name: str) -> torch.device:
     """The torch device for a config's `device`: 'auto' is CUDA when torch sees a GPU and the
     CPU otherwise; 'cuda' without a GPU is a ConfigError (never assert a GPU)."""
     if name not in DEVICES:
-        raise ConfigError(f"device must be one of {', '.join(DEVICES)}; got {name!r}")
+        raise ConfigError(f"device must be one of {', '.join(DEVICES)}; got {shown(name)}")
     if name == "cuda" and not torch.cuda.is_available():
         raise ConfigError("device 'cuda' asked for, but torch sees no CUDA GPU here; use --device auto or cpu")
     if name == "auto":

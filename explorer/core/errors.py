@@ -1,8 +1,31 @@
-"""The errors every family raises: a bad configuration value, and a run that diverged."""
+"""The errors every family raises: a bad configuration value, and a run that diverged; and how a
+message shows a value that came from a user."""
 
 from __future__ import annotations
 
 import math
+
+# the most characters of a user's value that a message repeats
+SHOWN_LIMIT = 40
+
+
+def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
+    """A value from a user (a link, a text box, a file, a command line) as a message shows it:
+    a Markdown code span, in which the page reads nothing as HTML, a link or formatting (a link's
+    `?seed=<a href=...>` stays text) and a terminal shows it plainly; on one line, at most `limit`
+    characters, and numbers readable (1e+300, not 301 digits)."""
+    if isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, int):
+        text = str(value) if abs(value) < 10**15 else f"{value:.3g}"
+    elif isinstance(value, float):
+        text = f"{value:.6g}"
+    else:
+        text = str(value)
+    text = " ".join(text.split()).replace("`", "'")
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return f"`{text}`"
 
 
 class ConfigError(ValueError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..core.config import ConfigBase
 from ..core.devices import DEVICES
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, shown
 
 # The names below are the public vocabulary of the config; each module that implements one of
 # them keeps a registry keyed by the same names (data1d.DATASETS, objectives.OBJECTIVES, ...).
@@ -141,19 +141,19 @@ class ToyConfig(ConfigBase):
         self._check_int("warp_lines", 2, 60)
         self._check_int("drawn_samples", 10, 5000)
         if not isinstance(self.data_path, str):
-            raise ConfigError(f"data_path must be a file path; got {self.data_path!r}")
+            raise ConfigError(f"data_path must be a file path; got {shown(self.data_path)}")
         if self.dataset == "custom" and not self.data_path:
             raise ConfigError("dataset 'custom' needs data_path: a CSV file of x,y rows")
         if self.data_dim == 1:
             if self.loss not in LOSSES_1D:
                 raise ConfigError(
                     f"the 1-D figure draws D(x) as a probability: loss must be one of "
-                    f"{', '.join(LOSSES_1D)} on 1-D data; got {self.loss!r}"
+                    f"{', '.join(LOSSES_1D)} on 1-D data; got {shown(self.loss)}"
                 )
             if self.remedies():
                 raise ConfigError(
                     f"remedies for mode collapse ({', '.join(self.remedies())}) are for the 2-D datasets "
-                    f"({', '.join(DATASETS_2D)}); got dataset {self.dataset!r}"
+                    f"({', '.join(DATASETS_2D)}); got dataset {shown(self.dataset)}"
                 )
 
     @property

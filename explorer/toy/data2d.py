@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..core.errors import shown
+
 # limits on a user's own data (an upload or a drawing)
 MAX_UPLOAD_BYTES = 5_000_000
 MAX_POINTS = 100_000
@@ -194,8 +196,7 @@ def parse_points_csv(raw: bytes | str) -> np.ndarray:
     for line, row in enumerate(rows, start=1):
         cells = [cell.strip() for cell in row if cell.strip()]
         if len(cells) != 2 or not all(_is_number(cell) for cell in cells):
-            shown = ",".join(row)[:60]
-            raise DataError(f"row {line} should be two numbers x,y; got {shown!r}")
+            raise DataError(f"row {line} should be two numbers x,y; got {shown(','.join(row))}")
         points[line - 1] = [float(cells[0]), float(cells[1])]
     if len(points) < MIN_POINTS:
         raise DataError(f"need at least {MIN_POINTS} points; got {len(points)}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, shown
 from .config import ToyConfig
 from .preset_texts import PRESET_TEXTS
 
@@ -88,17 +88,30 @@ def preset_config(name: str) -> ToyConfig:
         return PRESETS[name].config
     except KeyError:
         raise ConfigError(
-            f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}"
+            f"unknown preset {shown(name)}; choose one of {', '.join(PRESETS)}"
         ) from None
 
 
-def config_from_url(query: str) -> tuple[str, ToyConfig]:
-    """A shared link's query, e.g. '?preset=bimodal&k_d_steps=5': the preset (default
-    goodfellow-fig1) and its config with the link's changes."""
+# fields a shared link may not set: a path on the server (a link is anybody's to write)
+NOT_IN_LINKS = ("data_path",)
+
+
+def config_from_url(query: str, presets: dict[str, Preset] | None = None) -> tuple[str, ToyConfig]:
+    """A shared link's query, e.g. '?preset=bimodal&k_d_steps=5': the preset (default: the
+    first of `presets`, all of them when None) and its config with the link's changes.
+    ConfigError for a preset not among `presets` (one tab's link is not another's), a field a
+    link may not set (NOT_IN_LINKS), an unknown field or a bad value."""
+    presets = presets if presets is not None else PRESETS
     pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
-    preset = next((value for key, value in pairs if key == "preset"), "goodfellow-fig1")
+    preset = next((value for key, value in pairs if key == "preset"), next(iter(presets)))
+    if preset not in presets:
+        other = " (a preset of the other tab)" if preset in PRESETS else ""
+        raise ConfigError(f"unknown preset {shown(preset)}{other}; this tab's presets are {', '.join(presets)}")
+    forbidden = [key for key, _ in pairs if key in NOT_IN_LINKS]
+    if forbidden:
+        raise ConfigError(f"a link cannot set {', '.join(sorted(set(forbidden)))}")
     rest = urlencode([(key, value) for key, value in pairs if key != "preset"])
-    return preset, ToyConfig.from_query(rest, base=preset_config(preset))
+    return preset, ToyConfig.from_query(rest, base=presets[preset].config)
 
 
 def url_for_config(preset: str, config: ToyConfig) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, shown
 from .config import ToyConfig
 
 DEFAULT_UNROLL_STEPS = 5
@@ -58,7 +58,7 @@ def parse_remedies(values: list[str]) -> list[Remedy]:
     chosen = []
     for name in names:
         if name not in REMEDIES:
-            raise ConfigError(f"unknown remedy {name!r}; choose from {', '.join(REMEDIES)}")
+            raise ConfigError(f"unknown remedy {shown(name)}; choose from {', '.join(REMEDIES)}")
         chosen.append(REMEDIES[name])
     objectives = [r.name for r in chosen if r.is_objective]
     if len(objectives) > 1:

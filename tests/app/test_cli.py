@@ -74,15 +74,15 @@ def test_help_lists_every_preset():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--preset", "nope"], "unknown preset 'nope'"),
+        (["--preset", "nope"], "unknown preset `nope`"),
         (["--dataset", "mooons"], "dataset must be one of"),
         (["--dataset", "custom"], "takes --data-csv"),
-        (["--preset", "ring-collapse", "--remedy", "dropout"], "unknown remedy 'dropout'"),
+        (["--preset", "ring-collapse", "--remedy", "dropout"], "unknown remedy `dropout`"),
         (["--preset", "ring-collapse", "--remedy", "hinge,wgan-gp"], "one objective at a time"),
         (["--preset", "goodfellow-fig1", "--remedy", "pack2"], "are for the 2-D datasets"),
         (["--data-csv", "/nonexistent/points.csv"], "cannot read the points file"),
         (["--preset", "goodfellow-fig1", "--set", "d_lr=fast"], "d_lr must be a number"),
-        (["--preset", "goodfellow-fig1", "--set", "colour=red"], "unknown config field 'colour'"),
+        (["--preset", "goodfellow-fig1", "--set", "colour=red"], "unknown config field `colour`"),
         (["--preset", "goodfellow-fig1", "--steps", "-5"], "steps must be between"),
     ],
 )

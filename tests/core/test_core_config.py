@@ -39,16 +39,16 @@ def test_json_and_url_round_trips_keep_every_field():
 
 
 @pytest.mark.parametrize(("make", "message"), [
-    (lambda: LittleConfig(rate=0.0), r"rate must lie in \(0.0, 1.0\]; got 0.0"),
-    (lambda: LittleConfig(steps=101), "steps must be between 0 and 100; got 101"),
+    (lambda: LittleConfig(rate=0.0), r"rate must lie in \(0, 1\]; got `0`"),
+    (lambda: LittleConfig(steps=101), "steps must be between 0 and 100; got `101`"),
     (lambda: LittleConfig(steps=2.5), "steps must be a whole number"),
     (lambda: LittleConfig(name="odd"), "name must be one of plain, fancy"),
     (lambda: LittleConfig(on="yes"), "on must be true or false"),
-    (lambda: LittleConfig.from_dict({"speed": 1}), "unknown configuration keys: speed"),
+    (lambda: LittleConfig.from_dict({"speed": 1}), "unknown configuration keys: `speed`"),
     (lambda: LittleConfig.from_json("{"), "not valid JSON"),
-    (lambda: LittleConfig.from_query("?steps=many"), "steps must be a whole number; got 'many'"),
+    (lambda: LittleConfig.from_query("?steps=many"), "steps must be a whole number; got `many`"),
     (lambda: changes_from_pairs(["steps"], LittleConfig), "--set takes KEY=VALUE"),
-    (lambda: changes_from_pairs(["speed=3"], LittleConfig), "unknown config field 'speed'"),
+    (lambda: changes_from_pairs(["speed=3"], LittleConfig), "unknown config field `speed`"),
 ])
 def test_bad_values_are_refused_with_a_message_that_names_the_field(make, message):
     with pytest.raises(ConfigError, match=message):

@@ -45,7 +45,7 @@ def test_bad_values_are_refused_with_a_clear_message(changes, message):
 
 
 def test_unknown_keys_and_bad_json_are_refused():
-    with pytest.raises(ConfigError, match="unknown configuration keys: colour"):
+    with pytest.raises(ConfigError, match="unknown configuration keys: `colour`"):
         ToyConfig.from_dict(ToyConfig().to_dict() | {"colour": "red"})
     with pytest.raises(ConfigError, match="not valid JSON"):
         ToyConfig.from_json("{nope")
