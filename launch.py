@@ -1,6 +1,8 @@
-"""Start GAN Explorer: python launch.py [--host 127.0.0.1] [--port 7860] [--share] [--workers N]."""
+"""Start GAN Explorer: python launch.py [--host 127.0.0.1] [--port 7860] [--share] [--workers N]
+[--data-root DIR] [--allow-downloads | --no-allow-downloads]."""
 
 import argparse
+import os
 import sys
 
 
@@ -11,14 +13,23 @@ def main(argv=None) -> int:
     parser.add_argument("--share", action="store_true", help="also open a public Gradio share link (needs a network)")
     parser.add_argument("--workers", type=int, default=None,
                         help="training processes (default: one per CPU core); every run trains in one of them")
+    parser.add_argument("--data-root", default=None, metavar="DIR",
+                        help="the only folder (and those inside it) whose MNIST IDX files the DCGAN tab may read; "
+                             "default: any folder on 127.0.0.1, none on any other --host or with --share")
+    parser.add_argument("--allow-downloads", action=argparse.BooleanOptionalAction, default=None,
+                        help="whether the DCGAN tab may download full MNIST when a user asks; "
+                             "default: yes on 127.0.0.1, no on any other --host or with --share")
     args = parser.parse_args(argv)
+    if args.data_root is not None and not os.path.isdir(args.data_root):
+        parser.error(f"--data-root must be a folder; {args.data_root} is not one")
     if not 1 <= args.port <= 65535:
         parser.error(f"--port must be between 1 and 65535; got {args.port}")
     if args.workers is not None and not 1 <= args.workers <= 256:
         parser.error(f"--workers must be between 1 and 256; got {args.workers}")
     from explorer.app import launch
 
-    launch(host=args.host, port=args.port, share=args.share, workers=args.workers)
+    launch(host=args.host, port=args.port, share=args.share, workers=args.workers, data_root=args.data_root,
+           allow_downloads=args.allow_downloads)
     return 0
 
 

@@ -35,7 +35,7 @@ class WorkerHandle:
     """One worker process (or, for tests, a thread) and the pipe to it: `call` sends a command
     and waits for its answer, which a reader thread matches to it by number."""
 
-    def __init__(self, index: int, in_process: bool = False) -> None:
+    def __init__(self, index: int, in_process: bool = False, settings: dict | None = None) -> None:
         self.index = index
         self.pending: dict[int, Future] = {}
         self.numbers = itertools.count()
@@ -49,7 +49,7 @@ class WorkerHandle:
             from .worker import Worker
 
             self.process = None
-            self.in_process_worker = Worker(worker_end)  # for tests: its slots can be looked at
+            self.in_process_worker = Worker(worker_end, settings=settings)  # for tests: its slots can be looked at
             self.thread = threading.Thread(target=self.in_process_worker.serve, daemon=True,
                                            name=f"gan-explorer-worker-{index}")
             self.thread.start()
@@ -57,7 +57,7 @@ class WorkerHandle:
             from .worker import worker_main
 
             context = multiprocessing.get_context("spawn")
-            self.process = context.Process(target=worker_main, args=(worker_end,), daemon=True,
+            self.process = context.Process(target=worker_main, args=(worker_end, settings), daemon=True,
                                            name=f"gan-explorer-worker-{index}")
             self.process.start()
             worker_end.close()
@@ -129,9 +129,11 @@ class WorkerHandle:
 class WorkerPool:
     """The worker processes of one server (see the module docstring)."""
 
-    def __init__(self, workers: int | None = None, in_process: bool = False) -> None:
+    def __init__(self, workers: int | None = None, in_process: bool = False, settings: dict | None = None) -> None:
+        """`settings`: plain values every worker hands its tabs (worker.Worker)."""
         self.size = max(1, workers or os.cpu_count() or 1)
         self.in_process = in_process
+        self.settings = dict(settings or {})
         self.lock = threading.Lock()
         self.workers: list[WorkerHandle] = []
         self.slot_numbers = itertools.count()
@@ -147,10 +149,10 @@ class WorkerPool:
     def _fill(self) -> None:
         # the lock is held: start missing workers and replace the ones that stopped
         while len(self.workers) < self.size:
-            self.workers.append(WorkerHandle(len(self.workers), self.in_process))
+            self.workers.append(WorkerHandle(len(self.workers), self.in_process, self.settings))
         for index, worker in enumerate(self.workers):
             if worker.lost:
-                self.workers[index] = WorkerHandle(index, self.in_process)
+                self.workers[index] = WorkerHandle(index, self.in_process, self.settings)
 
     def assign(self, tab: str) -> WorkerHandle:
         """The live worker holding the fewest runs of `tab`, then the fewest runs (a stopped

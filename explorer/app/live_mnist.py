@@ -16,11 +16,11 @@ import torch
 
 from ..core.checkpoint import CheckpointError
 from ..core.devices import describe_device
-from ..core.errors import ConfigError, TrainingDiverged
+from ..core.errors import ConfigError, TrainingDiverged, shown
 from ..mnist import plots as plots_mnist
 from ..mnist.checkpoint import read_checkpoint, save_checkpoint
 from ..mnist.config import DcganConfig
-from ..mnist.data import MnistDataError, load_digits, load_embedded
+from ..mnist.data import DataAccess, MnistDataError, load_embedded
 from ..mnist.images import enlarge, png_bytes, tile
 from ..mnist.latent import interpolate, nearest_real, seeded_noise
 from ..mnist.quality import to_uint8
@@ -60,10 +60,6 @@ def config_from_controls(data_choice: str | None, data_folder: str | None, value
     return DcganConfig.from_dict(DEFAULTS.to_dict() | changes)
 
 
-def _load_digits(source: str):
-    return load_embedded() if source == "embedded" else load_digits(source)
-
-
 def png_data(image: np.ndarray) -> str:
     """A uint8 image as the base64 PNG a page shows in an <img> (fast zlib: it is sent at once)."""
     return base64.b64encode(png_bytes(image, compress_level=1)).decode("ascii")
@@ -74,7 +70,10 @@ class MnistTab:
 
     training_threads = TRAINING_THREADS
 
-    def __init__(self) -> None:
+    def __init__(self, settings: dict | None = None) -> None:
+        """A tab with no run yet; `settings['data_access']` (the server's, see worker.Worker) says
+        which digits a user may make it read or fetch (mnist.data.DataAccess)."""
+        self.data_access = DataAccess(**(settings or {}).get("data_access", {}))
         self.run: MnistRun | None = None
         self.builds = 0
         self.last_slow = 0.0
@@ -90,7 +89,7 @@ class MnistTab:
         self.run = None
         config = config_from_controls(request.get("data_choice"), request.get("data_folder"),
                                       request.get("values") or [])
-        run = MnistRun(config, _load_digits(config.data))
+        run = MnistRun(config, self.data_access.load(config.data))
         run.measure_every_seconds = MEASURE_EVERY_SECONDS
         self.run = run
         self.builds += 1
@@ -244,10 +243,10 @@ class MnistTab:
             return {"status": f"⚠️ **Not loaded.** {err}", "note": f"⚠️ Not loaded: {err}"}
         note = ""
         try:
-            digits = _load_digits(config.data)
+            digits = self.data_access.load(config.data)
         except MnistDataError as err:
             digits = load_embedded()
-            note = f" Its data ({config.data}) is not here ({err}); showing the embedded digits instead."
+            note = f" Its data ({shown(config.data)}) could not be read ({err}); showing the embedded digits instead."
         try:
             run = MnistRun(config.replace(device="auto"), digits)
             run.trainer.load_state(state)

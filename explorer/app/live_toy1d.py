@@ -73,7 +73,8 @@ class Toy1DTab:
 
     training_threads = 1  # toy networks are overhead-bound: one thread is fastest
 
-    def __init__(self) -> None:
+    def __init__(self, settings: dict | None = None) -> None:
+        """A tab with no run yet (`settings`: the server's, see worker.Worker; none apply here)."""
         self.run: ToyRun | None = None
         self.preset = DEFAULT_PRESET
         self.view = VIEW_LIVE  # "live", a panel letter, or "timeline"

@@ -56,7 +56,8 @@ class Toy2DTab:
 
     training_threads = 1
 
-    def __init__(self) -> None:
+    def __init__(self, settings: dict | None = None) -> None:
+        """A tab with no run yet (`settings`: the server's, see worker.Worker; none apply here)."""
         self.run: ToyRun | TwinRun | None = None
         self.preset = DEFAULT_PRESET
         self.data_path = ""  # the CSV of the points the user uploaded or drew

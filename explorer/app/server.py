@@ -52,10 +52,26 @@ def quiet_queue(demo: gr.Blocks) -> None:
         queue.progress_update_sleep_when_free = PROGRESS_POLL_SECONDS
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def server_settings(host: str = "127.0.0.1", share: bool = False, data_root: str | None = None,
+                    allow_downloads: bool | None = None) -> dict:
+    """What the workers' tabs allow the users (worker.Worker's settings). A server for one user
+    (on a loopback address, no share link) reads any folder of IDX files and downloads full
+    MNIST on request; a server others reach reads folders only inside `data_root` (none without
+    it) and downloads only when `allow_downloads` (mnist.data.DataAccess)."""
+    private = host in LOOPBACK_HOSTS and not share
+    access = {"root": data_root, "anywhere": private and data_root is None,
+              "downloads": private if allow_downloads is None else allow_downloads}
+    return {"data_access": access}
+
+
 def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, workers: int | None = None,
-           **kwargs) -> None:
-    """Start `workers` training processes (default: one per core) and serve the app."""
-    pool = WorkerPool(workers)
+           data_root: str | None = None, allow_downloads: bool | None = None, **kwargs) -> None:
+    """Start `workers` training processes (default: one per core) and serve the app; what its
+    users may make it read or fetch is `server_settings`."""
+    pool = WorkerPool(workers, settings=server_settings(host, share, data_root, allow_downloads))
     pool.start()  # the workers import torch while Gradio starts
     demo = build_app(pool)
     demo.queue(default_concurrency_limit=None)

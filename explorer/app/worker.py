@@ -212,11 +212,15 @@ class Slot:
 class Worker:
     """The slots of one worker process and the loop that trains and answers (see module)."""
 
-    def __init__(self, connection: Connection, make_tab: Callable[[str], LiveTab] | None = None) -> None:
+    def __init__(self, connection: Connection, make_tab: Callable[[str], LiveTab] | None = None,
+                 settings: dict | None = None) -> None:
+        """`settings`: the server's, handed to every tab it makes (plain values: e.g.
+        'data_access', what a user may make the DCGAN tab read or fetch)."""
         self.connection = connection
         self.slots: dict[str, Slot] = {}
         self.turn = 0  # round robin over the playing slots
-        self.make_tab = make_tab or load_tab
+        self.settings = dict(settings or {})
+        self.make_tab = make_tab or (lambda name: load_tab(name, self.settings))
 
     def serve(self) -> None:
         """Answer commands and train until the server closes the connection."""
@@ -308,14 +312,14 @@ class Worker:
                 slot.stop_playing(orphaned=True)
 
 
-def load_tab(name: str) -> LiveTab:
-    """A fresh LiveTab of the tab `name` (TAB_MODULES)."""
-    return importlib.import_module(TAB_MODULES[name]).LIVE_TAB()
+def load_tab(name: str, settings: dict | None = None) -> LiveTab:
+    """A fresh LiveTab of the tab `name` (TAB_MODULES), given the server's `settings`."""
+    return importlib.import_module(TAB_MODULES[name]).LIVE_TAB(settings or {})
 
 
-def worker_main(connection: Connection) -> None:
+def worker_main(connection: Connection, settings: dict | None = None) -> None:
     """The entry point of a worker process."""
     import torch
 
     torch.set_num_threads(1)
-    Worker(connection).serve()
+    Worker(connection, settings=settings).serve()

@@ -224,15 +224,19 @@ def verify_checksum(path: Path, expected_md5: str) -> None:
 
 
 def download_full(folder: Path | None = None, mirrors: tuple[str, ...] = MNIST_MIRRORS,
-                  timeout: float = 30.0) -> Path:
+                  timeout: float = 30.0, fetch: bool = True) -> Path:
     """Fetch the four standard files into `folder` (the cache by default), each checked against
-    its MD5 before it is kept; files already there and intact are not fetched again."""
+    its MD5 before it is kept; files already there and intact are not fetched again. With
+    `fetch` False nothing is fetched: MnistDataError unless all four are there already."""
     folder = folder or cache_folder()
-    folder.mkdir(parents=True, exist_ok=True)
     for name, md5 in MNIST_FILES.items():
         target = folder / name
         if target.is_file() and md5_of(target) == md5:
             continue
+        if not fetch:
+            raise MnistDataError("full MNIST is not on this server, and it downloads nothing unless its "
+                                 "lecturer allows it (--allow-downloads); use the embedded digits")
+        folder.mkdir(parents=True, exist_ok=True)
         errors = []
         for mirror in mirrors:
             partial = target.with_suffix(".part")
@@ -259,9 +263,10 @@ def download_full(folder: Path | None = None, mirrors: tuple[str, ...] = MNIST_M
     return folder
 
 
-def load_full(folder: Path | None = None) -> Digits:
-    """All 70,000 digits: from the cache when its files pass their checksums, else downloaded."""
-    folder = download_full(folder)
+def load_full(folder: Path | None = None, fetch: bool = True) -> Digits:
+    """All 70,000 digits: from the cache when its files pass their checksums, else downloaded
+    (unless `fetch` is False: then MnistDataError)."""
+    folder = download_full(folder, fetch=fetch)
     for name, md5 in MNIST_FILES.items():
         verify_checksum(folder / name, md5)
     digits = load_idx_folder(folder)
@@ -269,9 +274,42 @@ def load_full(folder: Path | None = None) -> Digits:
 
 
 def load_digits(source: str) -> Digits:
-    """'embedded', 'full' or a folder of IDX files."""
-    if source == "embedded":
-        return load_embedded()
-    if source == "full":
-        return load_full()
-    return load_idx_folder(Path(source).expanduser())
+    """'embedded', 'full' or a folder of IDX files (anywhere: for the CLI and tests)."""
+    return DataAccess().load(source)
+
+
+@dataclass(frozen=True)
+class DataAccess:
+    """What a user may make the program read or fetch for the DCGAN's digits.
+
+    The CLI and a server for one user on 127.0.0.1 read any folder (`anywhere`) and download
+    full MNIST on request. A shared server reads IDX folders only inside `root` (none when it is
+    None) and downloads only when `downloads`: a student cannot probe the server's files (a
+    refused folder gets the same words whether or not it exists) nor make it reach the network."""
+
+    root: str | None = None
+    anywhere: bool = True
+    downloads: bool = True
+
+    def load(self, source: str) -> Digits:
+        """'embedded', 'full' or a folder of IDX files, as this access allows."""
+        if source == "embedded":
+            return load_embedded()
+        if source == "full":
+            return load_full(fetch=self.downloads)
+        return load_idx_folder(self.folder(source))
+
+    def folder(self, source: str) -> Path:
+        """The folder `source` names, if this access may read it (relative to `root` on a shared
+        server); else MnistDataError that says nothing of what is there."""
+        if self.anywhere:
+            return Path(source).expanduser()
+        if self.root is None:
+            raise MnistDataError("this server reads no folders of its own (its lecturer can allow one with "
+                                 "--data-root); use the embedded digits")
+        root = Path(self.root).resolve()
+        path = (root / source).resolve() if not source.startswith("~") else None
+        if path is None or not path.is_relative_to(root):
+            raise MnistDataError("this server reads IDX folders only inside its data folder; give a folder "
+                                 "relative to it (its lecturer sets it with --data-root)")
+        return path
