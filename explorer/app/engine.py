@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import secrets
 import threading
+import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -25,6 +26,10 @@ from .worker import trace
 
 # how long a command may wait for its worker (building a DCGAN run loads digits: seconds)
 COMMAND_TIMEOUT = 60.0
+# a page's live figure asks for a frame when it has drawn the last (at most ~12 a second); asks
+# closer than this, or while the last is still being made, are answered at once without the
+# worker (a client flooding the server with frame requests takes no time from other runs)
+FRAME_MIN_SECONDS = 0.04
 
 
 class WorkerLost(RuntimeError):
@@ -204,6 +209,10 @@ class LiveEngine:
         self.lost: str | None = None  # set when the worker holding the run stopped
         self.token: str | None = None  # the page's key to this engine, once registered with the pool
         self.lock = threading.Lock()  # one command at a time per page, in the order sent
+        self.frame_lock = threading.Lock()
+        self.frames_in_flight: set[str] = set()
+        self.last_frame: dict[str, float] = {}  # when each pane's last frame was asked of the worker
+        self.playing = False  # as the last frame said
 
     def __deepcopy__(self, memo: dict) -> LiveEngine:
         # gr.State deep-copies its initial value for each new browser session: a fresh handle
@@ -254,6 +263,24 @@ class LiveEngine:
         except WorkerLost as err:
             self.lost = str(err)
             raise
+
+    def frame(self, pane: str, version: str | None) -> dict:
+        """A live figure's frame of `pane` (the tab's 'live' command), asked of the worker at
+        most once per FRAME_MIN_SECONDS and never twice at once: other asks get {'playing',
+        'wait_ms'} at once, which tells a page to ask again a little later."""
+        now = time.monotonic()
+        with self.frame_lock:
+            if pane in self.frames_in_flight or now - self.last_frame.get(pane, -1.0) < FRAME_MIN_SECONDS:
+                return {"playing": self.playing, "wait_ms": 100}
+            self.frames_in_flight.add(pane)
+            self.last_frame[pane] = now
+        try:
+            answer = self.call("live", {"pane": pane, "version": version})
+        finally:
+            with self.frame_lock:
+                self.frames_in_flight.discard(pane)
+        self.playing = bool(answer.get("playing"))
+        return answer
 
     def close(self) -> None:
         """Free this page's slot (its page is gone)."""

@@ -278,7 +278,7 @@ def frame_server(pool: WorkerPool, pane: str = "main") -> Callable[[dict], dict]
         if engine is None:
             return {"playing": False}
         try:
-            answer = engine.call("live", {"pane": pane, "version": data.get("version")})
+            answer = engine.frame(pane, data.get("version"))
         except (WorkerLost, RuntimeError):
             return {"playing": False}
         answer["server_ms"] = round((time.perf_counter() - started) * 1000, 1)

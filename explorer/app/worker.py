@@ -24,6 +24,9 @@ from typing import Any, Protocol
 
 # seconds of training in one slice; a command waits at most about this long for an answer
 SLICE_SECONDS = 0.02
+# the playing runs of a worker share its time fairly: the next slice goes to the run that has
+# trained least; one that has just started (or come back) is owed at most this much time
+FAIR_WINDOW_SECONDS = 0.5
 # a run whose page has sent nothing for this long stops training (orphaned: a hidden browser
 # tab polls about once a minute); a slot quiet for DROP_SECONDS is dropped (a closed page's slot
 # is closed at once by the server)
@@ -97,6 +100,7 @@ class Slot:
         self.notice = ""  # shown in the status line until the next command
         self.orphaned = False
         self.last_seen = time.monotonic()
+        self.trained_seconds = 0.0  # the worker's time this run has trained (fair shares)
 
     @property
     def playing(self) -> bool:
@@ -218,7 +222,6 @@ class Worker:
         'data_access', what a user may make the DCGAN tab read or fetch)."""
         self.connection = connection
         self.slots: dict[str, Slot] = {}
-        self.turn = 0  # round robin over the playing slots
         self.settings = dict(settings or {})
         self.make_tab = make_tab or (lambda name: load_tab(name, self.settings))
 
@@ -240,20 +243,20 @@ class Worker:
             self.check_orphans()
             playing = [slot for slot in self.slots.values() if slot.playing]
             if playing:
-                slot = playing[self.turn % len(playing)]
-                self.turn += 1
-                self._train(slot)
+                self._train(fairest(playing))
 
     def _train(self, slot: Slot) -> None:
         import torch
 
         torch.set_num_threads(slot.tab.training_threads)
+        started = time.perf_counter()
         try:
             slot.train_slice(SLICE_SECONDS)
         except Exception as err:  # noqa: BLE001 - a bug in one run must not end the others
             slot.stop_playing()
             slot.error = f"Training stopped: {type(err).__name__}: {err}"
             traceback.print_exc()
+        slot.trained_seconds += time.perf_counter() - started
 
     def answer(self, request_id: int, slot_id: str, operation: str, request: dict) -> tuple:
         """(request_id, True, outputs) or (request_id, False, message) for one command."""
@@ -310,6 +313,17 @@ class Worker:
                 del self.slots[slot_id]
             elif slot.playing and quiet > ORPHAN_SECONDS:
                 slot.stop_playing(orphaned=True)
+
+
+def fairest(playing: list[Slot]) -> Slot:
+    """The playing run owed the most time: the one that has trained least, after lifting every
+    run to within FAIR_WINDOW_SECONDS of the one that has trained most (so a run that has just
+    started gets its share from now on, not a burst for all the time it did not play). A run
+    whose iteration is slow gets fewer turns, not more time: each run gets the same share."""
+    most = max(slot.trained_seconds for slot in playing)
+    for slot in playing:
+        slot.trained_seconds = max(slot.trained_seconds, most - FAIR_WINDOW_SECONDS)
+    return min(playing, key=lambda slot: slot.trained_seconds)
 
 
 def load_tab(name: str, settings: dict | None = None) -> LiveTab:

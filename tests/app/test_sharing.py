@@ -1,0 +1,73 @@
+"""Sharing the server: a worker shares its time fairly among the runs that play (by time
+trained, not by turns, so a run with slow iterations cannot take more than its share, and a run
+that starts late is owed no burst), and a flood of frame requests reaches the worker at a
+bounded rate."""
+
+import threading
+import time
+from types import SimpleNamespace
+
+from explorer.app import engine as engine_module
+from explorer.app.engine import LiveEngine
+from explorer.app.live_toy1d import controls_from_config
+from explorer.app.worker import FAIR_WINDOW_SECONDS, fairest
+from explorer.toy.presets import PRESETS_1D
+
+
+def _simulate(slice_seconds: dict[str, float], seconds: float, late: dict[str, float] | None = None) -> dict:
+    """Pick slots as the worker does for `seconds` of simulated time; each slot's slice takes
+    its own time; a slot in `late` starts playing at that time."""
+    late = late or {}
+    slots = {name: SimpleNamespace(name=name, trained_seconds=0.0) for name in slice_seconds}
+    clock = 0.0
+    while clock < seconds:
+        playing = [s for name, s in slots.items() if clock >= late.get(name, 0.0)]
+        slot = fairest(playing)
+        slot.trained_seconds += slice_seconds[slot.name]
+        slot.real = getattr(slot, "real", 0.0) + slice_seconds[slot.name]
+        clock += slice_seconds[slot.name]
+    return {name: getattr(s, "real", 0.0) for name, s in slots.items()}
+
+
+def test_a_slow_run_gets_the_same_time_as_fast_ones_not_more():
+    # one run's iteration takes 0.2 s (a greedy config), two others' slices 0.02 s
+    used = _simulate({"greedy": 0.2, "a": 0.02, "b": 0.02}, seconds=60.0)
+    for name in ("a", "b"):
+        assert abs(used[name] - used["greedy"]) < 0.3, used  # round robin by turns would give 10x to greedy
+
+
+def test_a_run_that_starts_late_is_owed_no_burst():
+    used = _simulate({"early": 0.02, "late": 0.02}, seconds=40.0, late={"late": 20.0})
+    # from t = 20 s on they share equally: the late one gets 10 s of the last 20, plus at most the window
+    assert abs(used["late"] - 10.0) < FAIR_WINDOW_SECONDS + 0.1, used
+
+
+def test_a_flood_of_frame_requests_reaches_the_worker_at_a_bounded_rate(pool):
+    engine = LiveEngine(pool, "toy1d")
+    engine.call("reset", {"preset": "goodfellow-fig1", "values": controls_from_config(PRESETS_1D["goodfellow-fig1"].config)})
+    asked = []
+    real_call = engine.call
+
+    def counting_call(operation, request=None, timeout=engine_module.COMMAND_TIMEOUT):
+        if operation == "live":
+            asked.append(time.monotonic())
+        return real_call(operation, request, timeout)
+
+    engine.call = counting_call
+    answers = []
+    started = time.monotonic()
+
+    def flood():
+        while time.monotonic() - started < 2.0:
+            answers.append(engine.frame("main", None))
+            time.sleep(0.001)
+
+    threads = [threading.Thread(target=flood) for _ in range(4)]  # four clients on one page's key
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) > 200  # every ask is answered, at once
+    assert len(asked) <= 2.0 / engine_module.FRAME_MIN_SECONDS + 2
+    assert all(b - a >= engine_module.FRAME_MIN_SECONDS * 0.99 for a, b in zip(asked, asked[1:]))
+    assert sum("data" in answer for answer in answers) >= 1  # the real frames still come
