@@ -1,5 +1,5 @@
 """Start GAN Explorer: python launch.py [--host 127.0.0.1] [--port 7860] [--share] [--workers N]
-[--data-root DIR] [--allow-downloads | --no-allow-downloads]."""
+[--data-root DIR] [--allow-downloads | --no-allow-downloads] [--max-run-cost X]."""
 
 import argparse
 import os
@@ -19,7 +19,12 @@ def main(argv=None) -> int:
     parser.add_argument("--allow-downloads", action=argparse.BooleanOptionalAction, default=None,
                         help="whether the DCGAN tab may download full MNIST when a user asks; "
                              "default: yes on 127.0.0.1, no on any other --host or with --share")
+    parser.add_argument("--max-run-cost", type=float, default=1.0, metavar="X",
+                        help="each run's estimated memory and arithmetic may reach X times the default limits "
+                             "(1 GiB and a few GFLOP an iteration for a toy run, 2 GiB for a DCGAN); 0: no limit")
     args = parser.parse_args(argv)
+    if not 0 <= args.max_run_cost <= 1000:
+        parser.error(f"--max-run-cost must be between 0 and 1000; got {args.max_run_cost:g}")
     if args.data_root is not None and not os.path.isdir(args.data_root):
         parser.error(f"--data-root must be a folder; {args.data_root} is not one")
     if not 1 <= args.port <= 65535:
@@ -29,7 +34,7 @@ def main(argv=None) -> int:
     from explorer.app import launch
 
     launch(host=args.host, port=args.port, share=args.share, workers=args.workers, data_root=args.data_root,
-           allow_downloads=args.allow_downloads)
+           allow_downloads=args.allow_downloads, max_run_cost=args.max_run_cost)
     return 0
 
 

@@ -20,6 +20,7 @@ from ..core.errors import ConfigError, TrainingDiverged, shown
 from ..mnist import plots as plots_mnist
 from ..mnist.checkpoint import read_checkpoint, save_checkpoint
 from ..mnist.config import DcganConfig
+from ..mnist.cost import DCGAN_LIMITS, dcgan_run_cost
 from ..mnist.data import DataAccess, MnistDataError, load_embedded
 from ..mnist.images import enlarge, png_bytes, tile
 from ..mnist.latent import interpolate, nearest_real, seeded_noise
@@ -72,8 +73,10 @@ class MnistTab:
 
     def __init__(self, settings: dict | None = None) -> None:
         """A tab with no run yet; `settings['data_access']` (the server's, see worker.Worker) says
-        which digits a user may make it read or fetch (mnist.data.DataAccess)."""
+        which digits a user may make it read or fetch (mnist.data.DataAccess), and
+        `settings['run_cost_scale']` scales the limits on a run's cost (mnist.cost.DCGAN_LIMITS)."""
         self.data_access = DataAccess(**(settings or {}).get("data_access", {}))
+        self.limits = DCGAN_LIMITS.scaled((settings or {}).get("run_cost_scale", 1.0))
         self.run: MnistRun | None = None
         self.builds = 0
         self.last_slow = 0.0
@@ -89,6 +92,7 @@ class MnistTab:
         self.run = None
         config = config_from_controls(request.get("data_choice"), request.get("data_folder"),
                                       request.get("values") or [])
+        self.limits.check(dcgan_run_cost(config))
         run = MnistRun(config, self.data_access.load(config.data))
         run.measure_every_seconds = MEASURE_EVERY_SECONDS
         self.run = run
@@ -239,7 +243,8 @@ class MnistTab:
         """A checkpoint into a new, paused run; a bad file leaves the current run alone."""
         try:
             config, state = read_checkpoint(request["path"])
-        except CheckpointError as err:
+            self.limits.check(dcgan_run_cost(config))
+        except (CheckpointError, ConfigError) as err:
             return {"status": f"⚠️ **Not loaded.** {err}", "note": f"⚠️ Not loaded: {err}"}
         note = ""
         try:

@@ -10,6 +10,7 @@ from typing import Any
 from ..core.errors import ConfigError, TrainingDiverged, shown
 from ..toy import plots1d
 from ..toy.config import ToyConfig
+from ..toy.cost import TOY_LIMITS, toy_run_cost
 from ..toy.panels import PANEL_TITLES
 from ..toy.presets import PRESETS_1D, config_from_url, url_for_config
 from ..toy.run import ToyRun
@@ -74,7 +75,9 @@ class Toy1DTab:
     training_threads = 1  # toy networks are overhead-bound: one thread is fastest
 
     def __init__(self, settings: dict | None = None) -> None:
-        """A tab with no run yet (`settings`: the server's, see worker.Worker; none apply here)."""
+        """A tab with no run yet; `settings['run_cost_scale']` (the server's, see worker.Worker)
+        scales the limits on a run's cost (toy.cost.TOY_LIMITS)."""
+        self.limits = TOY_LIMITS.scaled((settings or {}).get("run_cost_scale", 1.0))
         self.run: ToyRun | None = None
         self.preset = DEFAULT_PRESET
         self.view = VIEW_LIVE  # "live", a panel letter, or "timeline"
@@ -93,7 +96,9 @@ class Toy1DTab:
         self.view, self.timeline_index = VIEW_LIVE, -1
         preset = request.get("preset")
         self.run = None
-        self.run = ToyRun(config_from_controls(preset, request.get("values") or []))
+        config = config_from_controls(preset, request.get("values") or [])
+        self.limits.check(toy_run_cost(config))
+        self.run = ToyRun(config)
         self.builds += 1
         self.preset = preset if preset in PRESETS_1D else DEFAULT_PRESET
         return "new run ready: press ▶ Play"

@@ -10,6 +10,7 @@ from typing import Any
 from ..core.errors import ConfigError, TrainingDiverged, shown
 from ..toy import plots2d
 from ..toy.config import ToyConfig
+from ..toy.cost import TOY_LIMITS, toy_run_cost
 from ..toy.data2d import DataError
 from ..toy.presets import PRESETS_2D
 from ..toy.remedies import without_remedies
@@ -57,7 +58,9 @@ class Toy2DTab:
     training_threads = 1
 
     def __init__(self, settings: dict | None = None) -> None:
-        """A tab with no run yet (`settings`: the server's, see worker.Worker; none apply here)."""
+        """A tab with no run yet; `settings['run_cost_scale']` (the server's, see worker.Worker)
+        scales the limits on a run's cost (toy.cost.TOY_LIMITS)."""
+        self.limits = TOY_LIMITS.scaled((settings or {}).get("run_cost_scale", 1.0))
         self.run: ToyRun | TwinRun | None = None
         self.preset = DEFAULT_PRESET
         self.data_path = ""  # the CSV of the points the user uploaded or drew
@@ -89,6 +92,7 @@ class Toy2DTab:
         if config.data_dim != 2:
             raise ConfigError(f"the 2-D tab trains on 2-D data; dataset {shown(config.dataset)} is 1-D: "
                               "open it on the 1-D tab")
+        self.limits.check(toy_run_cost(config))
         return config
 
     def build(self, request: dict) -> str:

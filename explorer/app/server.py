@@ -56,22 +56,24 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def server_settings(host: str = "127.0.0.1", share: bool = False, data_root: str | None = None,
-                    allow_downloads: bool | None = None) -> dict:
+                    allow_downloads: bool | None = None, max_run_cost: float = 1.0) -> dict:
     """What the workers' tabs allow the users (worker.Worker's settings). A server for one user
     (on a loopback address, no share link) reads any folder of IDX files and downloads full
     MNIST on request; a server others reach reads folders only inside `data_root` (none without
-    it) and downloads only when `allow_downloads` (mnist.data.DataAccess)."""
+    it) and downloads only when `allow_downloads` (mnist.data.DataAccess). Every run's estimated
+    cost is held to its family's limits times `max_run_cost` (core.cost.RunLimits; 0: none)."""
     private = host in LOOPBACK_HOSTS and not share
     access = {"root": data_root, "anywhere": private and data_root is None,
               "downloads": private if allow_downloads is None else allow_downloads}
-    return {"data_access": access}
+    return {"data_access": access, "run_cost_scale": max_run_cost}
 
 
 def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, workers: int | None = None,
-           data_root: str | None = None, allow_downloads: bool | None = None, **kwargs) -> None:
+           data_root: str | None = None, allow_downloads: bool | None = None, max_run_cost: float = 1.0,
+           **kwargs) -> None:
     """Start `workers` training processes (default: one per core) and serve the app; what its
     users may make it read or fetch is `server_settings`."""
-    pool = WorkerPool(workers, settings=server_settings(host, share, data_root, allow_downloads))
+    pool = WorkerPool(workers, settings=server_settings(host, share, data_root, allow_downloads, max_run_cost))
     pool.start()  # the workers import torch while Gradio starts
     demo = build_app(pool)
     demo.queue(default_concurrency_limit=None)

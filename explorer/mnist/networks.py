@@ -31,6 +31,8 @@ section 3.2) can join its features before it.
 
 from __future__ import annotations
 
+import contextlib
+
 import torch
 from torch import nn
 
@@ -96,8 +98,10 @@ class DcganDiscriminator(nn.Module):
         # images: (N, 1, 28, 28) -> logits: (N,)
         features = self.body(images)
         if self.minibatch is not None:
-            # the similarity features are computed in float32 even under autocast (exp(-L1))
-            with torch.autocast(features.device.type, enabled=False):
+            # the similarity features are computed in float32 even under autocast (exp(-L1));
+            # the meta device (core.cost's estimates) has no autocast to turn off
+            device = features.device.type
+            with torch.autocast(device, enabled=False) if device != "meta" else contextlib.nullcontext():
                 features = self.minibatch(features.float())
         return self.head(features)[:, 0]
 

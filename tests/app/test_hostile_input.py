@@ -85,3 +85,13 @@ def test_huge_numbers_stay_readable_and_fractions_are_refused():
     assert "1e+300" in str(big_int.value) and len(str(big_int.value)) < 120
     with pytest.raises(ConfigError, match="steps must be a whole number; got `1.5`"):
         ToyConfig.from_dict({"steps": 1.5})
+
+
+def test_the_greediest_settings_are_refused_before_any_memory_is_taken(pool):
+    greedy = ToyConfig(batch_size=65536, g_width=1024, d_width=1024, g_layers=8, d_layers=8, k_d_steps=100,
+                       eval_samples=1_000_000)
+    engine = LiveEngine(pool, "toy1d")
+    out = tab.on_reset(engine, live_toy1d.DEFAULT_PRESET, True, True, *live_toy1d.controls_from_config(greedy))
+    assert "GiB of memory" in out[STATUS] and "--max-run-cost" in out[STATUS]
+    out = tab.on_play(engine, live_toy1d.DEFAULT_PRESET, True, True, *live_toy1d.controls_from_config(greedy))
+    assert "GiB of memory" in out[STATUS] and "training…" not in out[STATUS]

@@ -53,6 +53,7 @@ def test_no_download_unless_allowed(tmp_path, monkeypatch):
 
 
 def test_the_server_settings_follow_its_address():
+    assert server_settings("127.0.0.1")["run_cost_scale"] == 1.0
     assert server_settings("127.0.0.1")["data_access"] == {"root": None, "anywhere": True, "downloads": True}
     shared = server_settings("0.0.0.0")["data_access"]
     assert shared == {"root": None, "anywhere": False, "downloads": False}
