@@ -1,5 +1,5 @@
 """Start GAN Explorer: python launch.py [--host 127.0.0.1] [--port 7860] [--share] [--workers N]
-[--data-root DIR] [--allow-downloads | --no-allow-downloads] [--max-run-cost X]."""
+[--data-root DIR] [--allow-downloads | --no-allow-downloads] [--max-run-cost X] [--max-runs N]."""
 
 import argparse
 import os
@@ -22,7 +22,12 @@ def main(argv=None) -> int:
     parser.add_argument("--max-run-cost", type=float, default=1.0, metavar="X",
                         help="each run's estimated memory and arithmetic may reach X times the default limits "
                              "(1 GiB and a few GFLOP an iteration for a toy run, 2 GiB for a DCGAN); 0: no limit")
+    parser.add_argument("--max-runs", type=int, default=None, metavar="N",
+                        help="runs trained at once (default: 8 per CPU core); a Play beyond them waits its turn, "
+                             "and its page shows its place in the queue")
     args = parser.parse_args(argv)
+    if args.max_runs is not None and not 1 <= args.max_runs <= 10_000:
+        parser.error(f"--max-runs must be between 1 and 10000; got {args.max_runs}")
     if not 0 <= args.max_run_cost <= 1000:
         parser.error(f"--max-run-cost must be between 0 and 1000; got {args.max_run_cost:g}")
     if args.data_root is not None and not os.path.isdir(args.data_root):
@@ -34,7 +39,7 @@ def main(argv=None) -> int:
     from explorer.app import launch
 
     launch(host=args.host, port=args.port, share=args.share, workers=args.workers, data_root=args.data_root,
-           allow_downloads=args.allow_downloads, max_run_cost=args.max_run_cost)
+           allow_downloads=args.allow_downloads, max_run_cost=args.max_run_cost, max_runs=args.max_runs)
     return 0
 
 

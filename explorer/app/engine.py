@@ -136,7 +136,7 @@ class WorkerPool:
 
     def __init__(self, workers: int | None = None, in_process: bool = False, settings: dict | None = None) -> None:
         """`settings`: plain values every worker hands its tabs (worker.Worker)."""
-        self.size = max(1, workers or os.cpu_count() or 1)
+        self.size = self.default_size(workers)
         self.in_process = in_process
         self.settings = dict(settings or {})
         self.lock = threading.Lock()
@@ -145,6 +145,11 @@ class WorkerPool:
         # each page's engines by an unguessable token, for the calls that carry only that (a live
         # figure's frame requests skip Gradio's event queue and its gr.State)
         self.engines: dict[str, LiveEngine] = {}
+
+    @staticmethod
+    def default_size(workers: int | None) -> int:
+        """`workers`, or one per core when None."""
+        return max(1, workers or os.cpu_count() or 1)
 
     def start(self) -> None:
         """Start the workers now (else they start on first use)."""

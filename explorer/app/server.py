@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from .offline import make_offline
 
 make_offline()
@@ -55,25 +57,35 @@ def quiet_queue(demo: gr.Blocks) -> None:
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
+# runs trained at once by default, per core (beyond: a queue, each page told its place)
+RUNS_PER_CORE = 8
+
+
 def server_settings(host: str = "127.0.0.1", share: bool = False, data_root: str | None = None,
-                    allow_downloads: bool | None = None, max_run_cost: float = 1.0) -> dict:
+                    allow_downloads: bool | None = None, max_run_cost: float = 1.0,
+                    max_runs: int | None = None, workers: int = 1) -> dict:
     """What the workers' tabs allow the users (worker.Worker's settings). A server for one user
     (on a loopback address, no share link) reads any folder of IDX files and downloads full
     MNIST on request; a server others reach reads folders only inside `data_root` (none without
     it) and downloads only when `allow_downloads` (mnist.data.DataAccess). Every run's estimated
-    cost is held to its family's limits times `max_run_cost` (core.cost.RunLimits; 0: none)."""
+    cost is held to its family's limits times `max_run_cost` (core.cost.RunLimits; 0: none). At
+    most `max_runs` runs train at once (default RUNS_PER_CORE per core), shared out among the
+    `workers`; the next wait their turn (places.Places)."""
     private = host in LOOPBACK_HOSTS and not share
     access = {"root": data_root, "anywhere": private and data_root is None,
               "downloads": private if allow_downloads is None else allow_downloads}
-    return {"data_access": access, "run_cost_scale": max_run_cost}
+    runs = max_runs if max_runs is not None else RUNS_PER_CORE * (os.cpu_count() or 1)
+    return {"data_access": access, "run_cost_scale": max_run_cost, "max_runs": max(1, -(-runs // workers))}
 
 
 def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, workers: int | None = None,
            data_root: str | None = None, allow_downloads: bool | None = None, max_run_cost: float = 1.0,
-           **kwargs) -> None:
+           max_runs: int | None = None, **kwargs) -> None:
     """Start `workers` training processes (default: one per core) and serve the app; what its
     users may make it read or fetch is `server_settings`."""
-    pool = WorkerPool(workers, settings=server_settings(host, share, data_root, allow_downloads, max_run_cost))
+    size = WorkerPool.default_size(workers)
+    pool = WorkerPool(size, settings=server_settings(host, share, data_root, allow_downloads, max_run_cost,
+                                                     max_runs, size))
     pool.start()  # the workers import torch while Gradio starts
     demo = build_app(pool)
     demo.queue(default_concurrency_limit=None)

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
+from .places import Places
+
 # seconds of training in one slice; a command waits at most about this long for an answer
 SLICE_SECONDS = 0.02
 # the playing runs of a worker share its time fairly: the next slice goes to the run that has
@@ -39,7 +41,7 @@ TAB_MODULES = {
     "mnist": "explorer.app.live_mnist",
 }
 
-PLAYING, PAUSED, EMPTY = "playing", "paused", "empty"
+PLAYING, WAITING, PAUSED, EMPTY = "playing", "waiting", "paused", "empty"
 # for bench/bench_live.py: when set, the wall-clock times at which a Pause reaches the server
 # and at which each run stops training are appended to this file (engine.trace), so that a
 # benchmark can tell how long Pause took to stop training
@@ -89,12 +91,15 @@ class Slot:
     - paused: a run that does not train; Play trains it, Step steps it;
     - playing: trained a slice at a time, until Pause or its budget (then paused again, with
       `finished` true: Play on a finished run says so and trains no further);
+    - waiting: Play found every training place of the worker taken (places.Places); it starts
+      by itself, in its turn, and its page says where it stands;
     - an error (`error`): the run diverged, or its settings were refused; Reset builds anew;
     - orphaned: its page stopped asking for frames, so it stopped playing (Play goes on).
     """
 
-    def __init__(self, slot_id: str, tab: LiveTab) -> None:
+    def __init__(self, slot_id: str, tab: LiveTab, places: Places | None = None) -> None:
         self.slot_id, self.tab = slot_id, tab
+        self.places = places if places is not None else Places()
         self.state = EMPTY
         self.error: str | None = None
         self.notice = ""  # shown in the status line until the next command
@@ -104,19 +109,35 @@ class Slot:
 
     @property
     def playing(self) -> bool:
+        """True while the run trains or waits for a place (its page keeps asking for frames)."""
+        return self.state in (PLAYING, WAITING)
+
+    @property
+    def training(self) -> bool:
         """True while the worker trains this run."""
         return self.state == PLAYING
 
+    def start(self) -> None:
+        """A place was given: train from now on."""
+        self.state = PLAYING
+
     def stop_playing(self, orphaned: bool = False) -> None:
-        """Playing no more (Pause, the budget, an error, a silent page)."""
+        """Playing (or waiting to) no more: Pause, the budget, an error, a silent page, Reset."""
         if self.state == PLAYING:
             trace("training stopped")
+        self.places.leave(self)
         self.state = PAUSED if self.tab.run is not None else EMPTY
         self.orphaned = self.orphaned or orphaned
+
+    def busy_note(self) -> str:
+        """What a waiting run's page says."""
+        return (f"the server is busy: your run starts when a place is free (position {self.places.position(self)} "
+                f"of {len(self.places.waiting)})")
 
     def build(self, request: dict) -> str:
         """A fresh run from the page's settings; on refused settings the slot is empty with the
         message as its error."""
+        self.places.leave(self)
         self.state, self.error, self.orphaned, self.notice = EMPTY, None, False, ""
         try:
             note = self.tab.build(request)
@@ -143,8 +164,12 @@ class Slot:
                 return f"⚠️ not started: {err}"
         if self.tab.run.finished:
             return "budget reached: raise the iterations (or epochs) and press ▶ Play to train on"
-        self.state, self.orphaned = PLAYING, False
-        return "training…"
+        self.orphaned = False
+        if self.places.ask(self):
+            self.state = PLAYING
+            return "training…"
+        self.state = WAITING
+        return self.busy_note()
 
     def pause(self) -> str:
         """Stop training after the slice it is in (the worker answers between slices)."""
@@ -167,7 +192,9 @@ class Slot:
         a frame the page's timer asks for after training stopped is the final one: 'paused' or
         'finished', and full (every plot)."""
         note, full = request.get("note", ""), request.get("full", True)
-        if self.playing and not note:
+        if self.state == WAITING and not note:
+            note = self.busy_note()
+        elif self.playing and not note:
             note = "training…"
         elif not self.playing and not full and not note:
             note = "finished" if self.tab.run is not None and self.tab.run.finished else "paused"
@@ -219,16 +246,18 @@ class Worker:
     def __init__(self, connection: Connection, make_tab: Callable[[str], LiveTab] | None = None,
                  settings: dict | None = None) -> None:
         """`settings`: the server's, handed to every tab it makes (plain values: e.g.
-        'data_access', what a user may make the DCGAN tab read or fetch)."""
+        'data_access', what a user may make the DCGAN tab read or fetch), and 'max_runs', the
+        runs this worker trains at once (places.Places; None: no limit)."""
         self.connection = connection
         self.slots: dict[str, Slot] = {}
         self.settings = dict(settings or {})
+        self.places = Places(self.settings.get("max_runs"))
         self.make_tab = make_tab or (lambda name: load_tab(name, self.settings))
 
     def serve(self) -> None:
         """Answer commands and train until the server closes the connection."""
         while True:
-            playing = [slot for slot in self.slots.values() if slot.playing]
+            playing = [slot for slot in self.slots.values() if slot.training]
             # with nothing to train, wait for a command; else only look whether one came
             wait = 0.0 if playing else 0.5
             try:
@@ -241,7 +270,9 @@ class Worker:
             except (EOFError, OSError):
                 return  # the server is gone
             self.check_orphans()
-            playing = [slot for slot in self.slots.values() if slot.playing]
+            for slot in self.places.fill():  # places freed since: the runs waiting longest start
+                slot.start()
+            playing = [slot for slot in self.slots.values() if slot.training]
             if playing:
                 self._train(fairest(playing))
 
@@ -279,10 +310,12 @@ class Worker:
         # with (one for a toy, whose frames and steps are small; every core for a DCGAN)
         torch.set_num_threads(slot.tab.training_threads if slot is not None else 1)
         if operation == "open":
-            self.slots[slot_id] = Slot(slot_id, self.make_tab(request["tab"]))
+            self.slots[slot_id] = Slot(slot_id, self.make_tab(request["tab"]), self.places)
             return {}
         if operation == "close":
-            self.slots.pop(slot_id, None)
+            closed = self.slots.pop(slot_id, None)
+            if closed is not None:
+                self.places.leave(closed)
             return {}
         if operation == "ping":
             return {"pid": os.getpid(), "slots": len(self.slots)}
@@ -310,6 +343,7 @@ class Worker:
         for slot_id, slot in list(self.slots.items()):
             quiet = now - slot.last_seen
             if quiet > DROP_SECONDS:
+                self.places.leave(slot)
                 del self.slots[slot_id]
             elif slot.playing and quiet > ORPHAN_SECONDS:
                 slot.stop_playing(orphaned=True)

@@ -71,3 +71,49 @@ def test_a_flood_of_frame_requests_reaches_the_worker_at_a_bounded_rate(pool):
     assert len(asked) <= 2.0 / engine_module.FRAME_MIN_SECONDS + 2
     assert all(b - a >= engine_module.FRAME_MIN_SECONDS * 0.99 for a, b in zip(asked, asked[1:]))
     assert sum("data" in answer for answer in answers) >= 1  # the real frames still come
+
+
+def test_places_give_the_free_ones_in_the_order_plays_came():
+    from explorer.app.places import Places
+
+    places = Places(capacity=2)
+    a, b, c, d = "abcd"
+    assert places.ask(a) and places.ask(b)
+    assert not places.ask(c) and not places.ask(d)
+    assert (places.position(c), places.position(d)) == (1, 2)
+    assert not places.ask(c) and places.position(c) == 1  # asking again keeps its turn
+    places.leave(a)
+    assert places.fill() == [c] and places.position(d) == 1
+    places.leave(d)  # a waiting run paused: it leaves the queue
+    places.leave(b)
+    assert places.fill() == [] and places.training == {c}
+
+
+def test_beyond_the_places_a_play_waits_its_turn_and_starts_by_itself():
+    from explorer.app.engine import WorkerPool
+
+    pool = WorkerPool(1, in_process=True, settings={"max_runs": 1})
+    try:
+        config = PRESETS_1D["goodfellow-fig1"].config.replace(steps=1_000_000)
+        request = {"preset": "goodfellow-fig1", "values": controls_from_config(config)}
+        first, second, third = (LiveEngine(pool, "toy1d") for _ in range(3))
+        for engine in (first, second, third):
+            engine.call("reset", request)
+        assert first.call("play", request)["playing"]
+        answer = second.call("play", request)
+        assert answer["playing"] and "the server is busy" in answer["status"] and "position 1 of 1" in answer["status"]
+        assert "position 2 of 2" in third.call("play", request)["status"]
+        time.sleep(0.3)
+        assert "iteration 0 /" in second.call("frame", {"full": False})["status"]  # it waits: no training
+        first.call("pause")  # a place is freed: the run that waited longest starts
+        deadline = time.monotonic() + 10
+        while "training…" not in second.call("frame", {"full": False})["status"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        status = second.call("frame", {"full": False})["status"]
+        assert "training…" in status
+        assert "position 1 of 1" in third.call("frame", {"full": False})["status"]
+        third.call("pause")  # a waiting run's Pause takes it out of the queue
+        second.call("pause")
+        assert "busy" not in third.call("frame", {"full": True})["status"]
+    finally:
+        pool.close()
