@@ -211,10 +211,10 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     outputs = [readout, status, losses, quality, classes, timer]
     common = [session, data_choice, data_folder]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
-    play.click(on_play, common + values, outputs, **quiet)
-    timer.tick(on_tick, [session], outputs, **quiet)
-    pause.click(on_pause, [session], outputs, **quiet, queue=False)
-    reset.click(on_reset, common + values, outputs, **quiet)
+    play.click(on_play, common + values, outputs, **quiet, api_name="mnist_play")
+    timer.tick(on_tick, [session], outputs, **quiet, api_name="mnist_frame")
+    pause.click(on_pause, [session], outputs, **quiet, queue=False, api_name="mnist_pause")
+    reset.click(on_reset, common + values, outputs, **quiet, api_name="mnist_reset")
     latent_outputs = [sample, nearest, latent_note]
     for slider in sliders:
         slider.release(on_latent, [session, latent_seed] + sliders, latent_outputs, **quiet)
@@ -224,4 +224,4 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     save.click(on_save, [session], [download, file_note], **quiet)
     export.click(on_export_png, [session], [download, file_note], **quiet)
     upload.upload(on_load, [session, upload], outputs + [file_note], **quiet)
-    demo.load(on_load_page, [session], [grid], **quiet)
+    demo.load(on_load_page, [session], [grid], **quiet, api_name="mnist_open")

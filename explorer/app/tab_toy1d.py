@@ -215,12 +215,13 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     outputs = [readout, status, timeline, metrics_plot, panels_plot, losses_plot, timer, share]
     common = [session, preset, show_d_star, show_half]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
-    play.click(on_play, common + control_list, outputs, **quiet)
-    timer.tick(on_tick, [session, show_d_star, show_half], outputs, **quiet)
-    pause.click(on_pause, [session, show_d_star, show_half], outputs, **quiet, queue=False)
-    reset.click(on_reset, common + control_list, outputs, **quiet)
+    # the API names a script uses (README: "Driving the app from a script")
+    play.click(on_play, common + control_list, outputs, **quiet, api_name="toy1d_play")
+    timer.tick(on_tick, [session, show_d_star, show_half], outputs, **quiet, api_name="toy1d_frame")
+    pause.click(on_pause, [session, show_d_star, show_half], outputs, **quiet, queue=False, api_name="toy1d_pause")
+    reset.click(on_reset, common + control_list, outputs, **quiet, api_name="toy1d_reset")
     for button, kind in ((step_d, "step_d"), (step_g, "step_g"), (step_both, "step")):
-        button.click(_manual_step(kind), common + control_list, outputs, **quiet)
+        button.click(_manual_step(kind), common + control_list, outputs, **quiet, api_name=f"toy1d_{kind}")
     preset.input(on_preset, [session, preset, show_d_star, show_half],
                  outputs + [preset_note] + control_list, **quiet)
     view.input(on_view, [session, view, show_d_star, show_half], outputs, **quiet)
@@ -228,4 +229,4 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     for box in (show_d_star, show_half):
         box.input(on_overlay, [session, show_d_star, show_half], None, **quiet)
     demo.load(on_load, [session, show_d_star, show_half],
-              outputs + [preset, preset_note] + control_list + [figure], **quiet)
+              outputs + [preset, preset_note] + control_list + [figure], **quiet, api_name="toy1d_open")

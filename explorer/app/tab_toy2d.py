@@ -214,11 +214,12 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     outputs = [readout, twin_readout, status, occupancy, occupancy_timeline, metrics_plot, timer]
     common = [session, preset, twin, layers]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
-    play.click(on_play, common + values, outputs, **quiet)
-    timer.tick(on_tick, [session, layers], outputs, **quiet)
-    pause.click(on_pause, [session, layers], outputs, **quiet, queue=False)
-    step.click(on_step, common + values, outputs, **quiet)
-    reset.click(on_reset, common + values, outputs, **quiet)
+    # the API names a script uses (README: "Driving the app from a script")
+    play.click(on_play, common + values, outputs, **quiet, api_name="toy2d_play")
+    timer.tick(on_tick, [session, layers], outputs, **quiet, api_name="toy2d_frame")
+    pause.click(on_pause, [session, layers], outputs, **quiet, queue=False, api_name="toy2d_pause")
+    step.click(on_step, common + values, outputs, **quiet, api_name="toy2d_step")
+    reset.click(on_reset, common + values, outputs, **quiet, api_name="toy2d_reset")
     twin.input(on_twin, common + values, outputs + [twin_column], **quiet)
     preset.input(on_preset, [session, preset, twin, layers],
                  outputs + [preset_note] + values, **quiet)
@@ -229,4 +230,4 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     upload.upload(on_upload, [session, upload, preset, twin, layers] + values, data_outputs, **quiet)
     use_drawing.click(on_drawing, [session, sketch, preset, twin, layers] + values, data_outputs,
                       **quiet)
-    demo.load(on_load, common + values, outputs + [figure, twin_figure], **quiet)
+    demo.load(on_load, common + values, outputs + [figure, twin_figure], **quiet, api_name="toy2d_open")

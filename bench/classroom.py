@@ -1,0 +1,187 @@
+"""A classroom on one server: N students at once, each a gradio_client session that opens the
+1-D tab, sets its own preset and seed, presses Play and then asks for frames as a page does (the
+live figure's frame about 10 times a second, the status once a second), for a fixed time.
+
+    python bench/classroom.py --students 1 5 30 --seconds 60
+    python bench/classroom.py --students 30 --seconds 180 --max-runs 40
+
+Only on 127.0.0.1 (it starts its own server), at most 60 students and 600 s a round. Prints per
+round: iterations/s per student (median, slowest) and all together, frame latency p50/p95 over
+every student, errors, cross-talk (a status that names another student's run: each run's budget
+is unique), how many students waited for a place, and the server's memory (every process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+BUDGET = 1_000_000  # each student's run has the budget BUDGET + its number: the status names it
+PRESETS = ("goodfellow-fig1", "bimodal", "uniform", "skewed", "saturating")
+FRAME_SECONDS, STATUS_SECONDS = 0.1, 1.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _memory_mib(pid: int) -> float:
+    """Resident memory of a process and its children, MiB."""
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            todo += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
+        except OSError:
+            pass
+    return total / 2**20
+
+
+class Student(threading.Thread):
+    """One student: a session of its own, Play, then frames and status as a page asks for them."""
+
+    def __init__(self, number: int, url: str, figure_id: int, seconds: float) -> None:
+        super().__init__(daemon=True)
+        self.number, self.url, self.figure_id, self.seconds = number, url, figure_id, seconds
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.cross_talk = 0
+        self.waited = False
+        self.iterations: list[tuple[float, int]] = []
+
+    def run(self) -> None:
+        import httpx
+        from gradio_client import Client
+
+        from explorer.app.live_toy1d import controls_from_config
+        from explorer.toy.presets import PRESETS_1D
+
+        try:
+            client = Client(self.url, verbose=False)
+            opened = client.predict(True, True, api_name="/toy1d_open")
+            token = opened[-1]
+            preset = PRESETS[self.number % len(PRESETS)]
+            config = PRESETS_1D[preset].config.replace(seed=self.number, steps=BUDGET + self.number)
+            played = client.predict(preset, True, True, *controls_from_config(config), api_name="/toy1d_play")
+            self.waited = "server is busy" in played[1]
+        except Exception as err:  # noqa: BLE001 - counted and reported
+            self.errors.append(f"start: {type(err).__name__}: {err}")
+            return
+        http = httpx.Client(timeout=30.0)
+        body = {"session_hash": client.session_hash, "component_id": self.figure_id, "fn_name": "frame"}
+        version, started, last_status = None, time.monotonic(), 0.0
+        while time.monotonic() - started < self.seconds:
+            asked = time.monotonic()
+            try:
+                reply = http.post(self.url + "gradio_api/component_server/",
+                                  json=dict(body, data={"token": token, "version": version}))
+                reply.raise_for_status()
+                frame = reply.json()
+                self.latencies.append(time.monotonic() - asked)
+                if frame.get("version"):
+                    version = frame["version"]
+                    found = re.search(r"iteration (\d+)", frame.get("label", ""))
+                    if found:
+                        self.iterations.append((time.monotonic(), int(found.group(1))))
+                if time.monotonic() - last_status >= STATUS_SECONDS:
+                    last_status = time.monotonic()
+                    status = client.predict(True, True, api_name="/toy1d_frame")[1]
+                    budget = re.search(r"iteration \d+ / (\d+)", status)
+                    if budget and int(budget.group(1)) != BUDGET + self.number:
+                        self.cross_talk += 1
+            except Exception as err:  # noqa: BLE001 - counted and reported
+                self.errors.append(f"{type(err).__name__}: {err}")
+            time.sleep(max(0.0, FRAME_SECONDS - (time.monotonic() - asked)))
+        try:
+            client.predict(True, True, api_name="/toy1d_pause")
+        except Exception as err:  # noqa: BLE001
+            self.errors.append(f"pause: {type(err).__name__}: {err}")
+
+    def rate(self) -> float:
+        """Iterations per second while it was measured (from its frames)."""
+        if len(self.iterations) < 2:
+            return 0.0
+        (t0, i0), (t1, i1) = self.iterations[0], self.iterations[-1]
+        return (i1 - i0) / (t1 - t0) if t1 > t0 else 0.0
+
+
+def figure_component_id(url: str) -> int:
+    """The id of the 1-D live figure in the app's config (the page's frame requests name it)."""
+    import json
+
+    config = json.loads(urllib.request.urlopen(url + "config", timeout=10).read())
+    return next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "toy1d-figure")
+
+
+def round_of(students: int, seconds: float, extra: list[str]) -> None:
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, str(ROOT / "launch.py"), "--port", str(port), *extra], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(url, timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        figure = figure_component_id(url)
+        memory = [_memory_mib(server.pid)]
+        crowd = [Student(n, url, figure, seconds) for n in range(students)]
+        for student in crowd:
+            student.start()
+        while any(s.is_alive() for s in crowd):
+            time.sleep(1.0)
+            memory.append(_memory_mib(server.pid))
+        rates = sorted(s.rate() for s in crowd if not s.waited)
+        latencies = sorted(x for s in crowd for x in s.latencies)
+        errors = [e for s in crowd for e in s.errors]
+        p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")  # noqa: E731
+        print(f"\n== {students} students, {seconds:g} s, server options {' '.join(extra) or '(defaults)'}")
+        if rates:
+            print(f"iterations/s per running student: median {statistics.median(rates):.1f}, slowest {rates[0]:.1f} "
+                  f"({rates[0] / max(statistics.median(rates), 1e-9):.2f} of the median); all together {sum(rates):.1f}")
+        print(f"frame latency: p50 {p(0.5):.3f} s, p95 {p(0.95):.3f} s over {len(latencies)} frames")
+        print(f"waited for a place: {sum(s.waited for s in crowd)}; errors: {len(errors)}"
+              + (f" (first: {errors[0][:160]})" if errors else "") + f"; cross-talk: {sum(s.cross_talk for s in crowd)}")
+        print(f"server memory (all processes): start {memory[0]:.0f} MiB, peak {max(memory):.0f} MiB")
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, nargs="+", default=[1, 5, 30])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--max-runs", type=int, default=None, help="passed to launch.py")
+    args = parser.parse_args()
+    if any(not 1 <= n <= 60 for n in args.students) or not 1 <= args.seconds <= 600:
+        parser.error("at most 60 students and 600 s a round")
+    extra = ["--max-runs", str(args.max_runs)] if args.max_runs else []
+    for students in args.students:
+        round_of(students, args.seconds, extra)
+
+
+if __name__ == "__main__":
+    main()
