@@ -1,4 +1,5 @@
-"""A classroom on one server: N students at once, each a gradio_client session that opens the
+"""A classroom on one server: N students at once, each a session of its own (Gradio's /call API
+and the live figure's frame requests, over plain HTTP, as a page sends them) that opens the
 1-D tab, sets its own preset and seed, presses Play and then asks for frames as a page does (the
 live figure's frame about 10 times a second, the status once a second), for a fixed time.
 
@@ -27,8 +28,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 BUDGET = 1_000_000  # each student's run has the budget BUDGET + its number: the status names it
 PRESETS = ("goodfellow-fig1", "bimodal", "uniform", "skewed", "saturating")
@@ -68,28 +67,49 @@ class Student(threading.Thread):
         self.cross_talk = 0
         self.waited = False
         self.iterations: list[tuple[float, int]] = []
+        self.session = ""
+
+    def call(self, http, api_name: str, *data) -> list:
+        """One event of the app's API in this student's session (Gradio's /call: a POST, then
+        the answer streamed back), as a page's click sends it."""
+        import json
+
+        posted = http.post(f"{self.url}gradio_api/call/{api_name}",
+                           json={"data": list(data), "session_hash": self.session})
+        posted.raise_for_status()
+        answer = http.get(f"{self.url}gradio_api/call/{api_name}/{posted.json()['event_id']}")
+        answer.raise_for_status()
+        event = None
+        for line in answer.text.splitlines():
+            if line.startswith("event:"):
+                event = line.split(":", 1)[1].strip()
+            elif line.startswith("data:") and event == "complete":
+                return json.loads(line.split(":", 1)[1])
+            elif line.startswith("data:") and event == "error":
+                raise RuntimeError(line)
+        raise RuntimeError(f"no answer from {api_name}")
 
     def run(self) -> None:
+        import secrets
+
         import httpx
-        from gradio_client import Client
 
         from explorer.app.live_toy1d import controls_from_config
         from explorer.toy.presets import PRESETS_1D
 
+        self.session = secrets.token_hex(8)
+        http = httpx.Client(timeout=60.0)
         try:
-            client = Client(self.url, verbose=False)
-            opened = client.predict(True, True, api_name="/toy1d_open")
-            token = opened[-1]
+            token = self.call(http, "toy1d_open", True, True)[-1]
             preset = PRESETS[self.number % len(PRESETS)]
             config = PRESETS_1D[preset].config.replace(seed=self.number, steps=BUDGET + self.number)
-            played = client.predict(preset, True, True, *controls_from_config(config), api_name="/toy1d_play")
+            played = self.call(http, "toy1d_play", preset, True, True, *controls_from_config(config))
             self.waited = "server is busy" in played[1]
         except Exception as err:  # noqa: BLE001 - counted and reported
             self.errors.append(f"start: {type(err).__name__}: {err}")
             return
-        http = httpx.Client(timeout=30.0)
-        body = {"session_hash": client.session_hash, "component_id": self.figure_id, "fn_name": "frame"}
-        version, started, last_status = None, time.monotonic(), 0.0
+        body = {"session_hash": self.session, "component_id": self.figure_id, "fn_name": "frame"}
+        version, started, last_status, frame = None, time.monotonic(), 0.0, {}
         while time.monotonic() - started < self.seconds:
             asked = time.monotonic()
             try:
@@ -105,15 +125,17 @@ class Student(threading.Thread):
                         self.iterations.append((time.monotonic(), int(found.group(1))))
                 if time.monotonic() - last_status >= STATUS_SECONDS:
                     last_status = time.monotonic()
-                    status = client.predict(True, True, api_name="/toy1d_frame")[1]
+                    status = self.call(http, "toy1d_frame", True, True)[1]
                     budget = re.search(r"iteration \d+ / (\d+)", status)
                     if budget and int(budget.group(1)) != BUDGET + self.number:
                         self.cross_talk += 1
             except Exception as err:  # noqa: BLE001 - counted and reported
                 self.errors.append(f"{type(err).__name__}: {err}")
-            time.sleep(max(0.0, FRAME_SECONDS - (time.monotonic() - asked)))
+            # as a page: the next frame no sooner than the server asks (wait_ms), nor than 0.1 s
+            wait = max(FRAME_SECONDS, frame.get("wait_ms", 0) / 1000)
+            time.sleep(max(0.0, wait - (time.monotonic() - asked)))
         try:
-            client.predict(True, True, api_name="/toy1d_pause")
+            self.call(http, "toy1d_pause", True, True)
         except Exception as err:  # noqa: BLE001
             self.errors.append(f"pause: {type(err).__name__}: {err}")
 

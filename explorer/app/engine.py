@@ -30,6 +30,11 @@ COMMAND_TIMEOUT = 60.0
 # closer than this, or while the last is still being made, are answered at once without the
 # worker (a client flooding the server with frame requests takes no time from other runs)
 FRAME_MIN_SECONDS = 0.04
+# the web server answers every page's frame requests (about 1.5 ms of its CPU each, measured by
+# bench/classroom.py): with many pages live, each is asked to wait so that together they take at
+# most SERVER_FRAME_SHARE of a core (one page alone is never slowed)
+SERVER_FRAME_MS = 1.5
+SERVER_FRAME_SHARE = 0.25
 
 
 class WorkerLost(RuntimeError):
@@ -145,6 +150,17 @@ class WorkerPool:
         # each page's engines by an unguessable token, for the calls that carry only that (a live
         # figure's frame requests skip Gradio's event queue and its gr.State)
         self.engines: dict[str, LiveEngine] = {}
+        self.frame_asked: dict[int, float] = {}  # when each engine last asked for a frame
+
+    def pace(self, engine: LiveEngine) -> int:
+        """The milliseconds a page should wait between frames so that all the pages asking for
+        frames now take at most SERVER_FRAME_SHARE of the server's core."""
+        now = time.monotonic()
+        self.frame_asked[id(engine)] = now
+        if len(self.frame_asked) > 4 * len(self.engines) + 16:  # forget closed pages
+            self.frame_asked = {k: t for k, t in self.frame_asked.items() if now - t < 2.0}
+        live = sum(1 for t in self.frame_asked.values() if now - t < 2.0)
+        return int(live * SERVER_FRAME_MS / SERVER_FRAME_SHARE)
 
     @staticmethod
     def default_size(workers: int | None) -> int:
@@ -285,6 +301,9 @@ class LiveEngine:
             with self.frame_lock:
                 self.frames_in_flight.discard(pane)
         self.playing = bool(answer.get("playing"))
+        wait = self.pool.pace(self)
+        if answer.get("playing") and wait > answer.get("wait_ms", 0):
+            answer["wait_ms"] = wait
         return answer
 
     def close(self) -> None:

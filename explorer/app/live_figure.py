@@ -224,7 +224,7 @@ async function run() {
         next = next.then((answer) => (answer && answer.version === version ? {playing: answer.playing} : answer));
       }
     } else if (frame.playing) {
-      await sleep(150);
+      await sleep(Math.max(150, frame.wait_ms || 0));
     } else {
       await rest();
     }

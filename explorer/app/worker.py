@@ -29,6 +29,9 @@ SLICE_SECONDS = 0.02
 # the playing runs of a worker share its time fairly: the next slice goes to the run that has
 # trained least; one that has just started (or come back) is owed at most this much time
 FAIR_WINDOW_SECONDS = 0.5
+# the live frames of all the runs a worker trains may take at most this share of its time: with
+# many runs each page is asked to wait longer between frames (one run alone is never slowed)
+FRAME_SHARE = 0.25
 # a run whose page has sent nothing for this long stops training (orphaned: a hidden browser
 # tab polls about once a minute); a slot quiet for DROP_SECONDS is dropped (a closed page's slot
 # is closed at once by the server)
@@ -252,6 +255,7 @@ class Worker:
         self.slots: dict[str, Slot] = {}
         self.settings = dict(settings or {})
         self.places = Places(self.settings.get("max_runs"))
+        self.frame_ms = 5.0  # a running mean of what a live frame costs this worker
         self.make_tab = make_tab or (lambda name: load_tab(name, self.settings))
 
     def serve(self) -> None:
@@ -296,10 +300,21 @@ class Worker:
             result = self.perform(slot_id, operation, request)
             if operation == "live" and isinstance(result, dict):
                 result["worker_ms"] = round((time.perf_counter() - started) * 1000, 1)
+                self._pace(result)
             return request_id, True, result
         except Exception as err:  # noqa: BLE001 - reported to the page, the worker carries on
             traceback.print_exc()
             return request_id, False, f"{type(err).__name__}: {err}"
+
+    def _pace(self, frame: dict) -> None:
+        """Ask the page to wait long enough that the frames of every run this worker trains take
+        at most FRAME_SHARE of its time (a frame's cost measured as they come)."""
+        if "data" in frame or "png" in frame:
+            self.frame_ms = 0.9 * self.frame_ms + 0.1 * frame["worker_ms"]
+        training = sum(1 for slot in self.slots.values() if slot.training)
+        wait = int(training * self.frame_ms / FRAME_SHARE)
+        if frame.get("playing") and wait > frame.get("wait_ms", 0):
+            frame["wait_ms"] = wait
 
     def perform(self, slot_id: str, operation: str, request: dict) -> dict:
         """Carry out one command on a slot; returns the outputs for the page."""
