@@ -156,9 +156,6 @@ class LiveApp:
         names = {"toy2d": "2-D", "mnist": "DCGAN"}
         if self.tab in names:
             page.get_by_role("tab", name=re.compile(names[self.tab])).click()
-        if self.tab == "mnist":
-            page.get_by_text("training settings").click()
-            page.locator("#mnist-epochs input").fill("1000")  # long enough for every block
         if request.get("twin"):
             page.check("#toy2d-mbd input")
             page.wait_for_function("() => document.querySelector('#toy2d-status').innerText.includes('now:')")
@@ -168,6 +165,15 @@ class LiveApp:
         if self.tab != "mnist":
             page.wait_for_function("(id) => document.querySelector(`#${id} .live-iteration`).textContent !== ''",
                                    arg=self.figures[-1], timeout=60_000)
+        # a budget long enough for every block (Play applies a new budget at once), set once the
+        # page has loaded its settings (which would overwrite it)
+        if self.tab == "mnist":
+            page.get_by_text("training settings").click()
+            page.locator("#mnist-epochs input").fill("1000")
+        else:
+            if self.tab == "toy2d":
+                page.get_by_text("data, networks and optimisation").click()
+            page.locator(f"#{self.tab}-steps input").fill(str(LONG))
         page.evaluate(OBSERVER, [self.tab, self.figures])
 
     def block(self, seconds: float) -> dict:
