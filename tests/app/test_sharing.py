@@ -117,3 +117,30 @@ def test_beyond_the_places_a_play_waits_its_turn_and_starts_by_itself():
         assert "busy" not in third.call("frame", {"full": True})["status"]
     finally:
         pool.close()
+
+
+def test_a_run_whose_page_went_quiet_frees_its_place_for_the_next(monkeypatch):
+    from explorer.app import worker as worker_module
+    from explorer.app.engine import WorkerPool
+
+    monkeypatch.setattr(worker_module, "ORPHAN_SECONDS", 0.5)
+    pool = WorkerPool(1, in_process=True, settings={"max_runs": 1})
+    try:
+        config = PRESETS_1D["goodfellow-fig1"].config.replace(steps=1_000_000)
+        request = {"preset": "goodfellow-fig1", "values": controls_from_config(config)}
+        quiet, waiting = LiveEngine(pool, "toy1d"), LiveEngine(pool, "toy1d")
+        quiet.call("reset", request)
+        waiting.call("reset", request)
+        quiet.call("play", request)
+        assert "the server is busy" in waiting.call("play", request)["status"]
+        # the waiting page keeps asking (as a page does); the other page says nothing from now on
+        started = time.monotonic()
+        while "training…" not in waiting.call("frame", {"full": False})["status"]:
+            assert time.monotonic() - started < 10, "the quiet page's place was never freed"
+            time.sleep(0.05)
+        freed_after = time.monotonic() - started
+        assert 0.4 < freed_after < 3.0  # ORPHAN_SECONDS, plus a slice or two
+        # the quiet page, back, is told what happened and can go on
+        assert "paused while the page was hidden" in quiet.call("frame", {"full": False})["status"]
+    finally:
+        pool.close()
