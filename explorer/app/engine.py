@@ -151,6 +151,7 @@ class WorkerPool:
         # figure's frame requests skip Gradio's event queue and its gr.State)
         self.engines: dict[str, LiveEngine] = {}
         self.frame_asked: dict[int, float] = {}  # when each engine last asked for a frame
+        self.sessions: dict[str, set[LiveEngine]] = {}  # a page's engines, by its Gradio session
 
     def pace(self, engine: LiveEngine) -> int:
         """The milliseconds a page should wait between frames so that all the pages asking for
@@ -196,13 +197,25 @@ class WorkerPool:
             worker.slots = max(0, worker.slots - 1)
             worker.slots_by_tab[tab] = max(0, worker.slots_by_tab.get(tab, 0) - 1)
 
-    def register(self, engine: LiveEngine) -> str:
-        """The token that finds `engine` from now on (the same token for the same engine)."""
+    def register(self, engine: LiveEngine, session: str | None = None) -> str:
+        """The token that finds `engine` from now on (the same token for the same engine); with
+        `session` (the page's Gradio session), `close_session` frees it when the page closes."""
         with self.lock:
             if engine.token is None:
                 engine.token = secrets.token_urlsafe(18)
                 self.engines[engine.token] = engine
+            if session:
+                self.sessions.setdefault(session, set()).add(engine)
             return engine.token
+
+    def close_session(self, session: str | None) -> int:
+        """A page closed: free the runs of its session now (each stops training and gives up its
+        place and its worker slot); how many. Gradio keeps a closed page's state an hour."""
+        with self.lock:
+            engines = self.sessions.pop(session, set()) if session else set()
+        for engine in engines:
+            engine.close()
+        return len(engines)
 
     def engine_of(self, token: object) -> LiveEngine | None:
         """The engine a token was given for, if any."""

@@ -34,6 +34,12 @@ def build_app(pool: WorkerPool | None = None) -> gr.Blocks:
                 tab_toy2d.build_tab(demo, pool)
             with gr.Tab("DCGAN on MNIST", id="mnist", elem_id="tab-mnist"):
                 tab_mnist.build_tab(demo, pool)
+        # a page closed (Gradio keeps its state an hour): its runs are freed at once
+
+        def on_page_closed(request: gr.Request) -> None:
+            pool.close_session(getattr(request, "session_hash", None))
+
+        demo.unload(on_page_closed)
     demo.worker_pool = pool
     return demo
 

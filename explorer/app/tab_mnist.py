@@ -65,9 +65,9 @@ def on_reset(engine: MnistEngine, data_choice, data_folder, *values):
     return _render(outputs_or_message(engine, "reset", _request(data_choice, data_folder, values)))
 
 
-def on_load_page(engine: MnistEngine):
+def on_load_page(engine: MnistEngine, request: gr.Request):
     """A fresh page: the live grid gets the page's key to its run."""
-    return engine.pool.register(engine)
+    return engine.pool.register(engine, getattr(request, "session_hash", None))
 
 
 def on_play(engine: MnistEngine, data_choice, data_folder, *values):

@@ -140,7 +140,7 @@ def on_load(engine: LiveEngine, show_d_star, show_half, request: gr.Request):
     preset; a bad link gets a message and the defaults. The page's live figure finds its
     engine by the page's session from now on."""
     query = str(request.query_params) if request else ""
-    token = engine.pool.register(engine)
+    token = engine.pool.register(engine, getattr(request, "session_hash", None))
     return (*_with_settings(outputs_or_message(engine, "load", {"query": query, "show_d_star": show_d_star,
                                                                    "show_half": show_half})), token)
 

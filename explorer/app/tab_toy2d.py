@@ -76,9 +76,10 @@ def on_reset(engine: LiveEngine, preset_name, twin, layers, *values):
     return _render(outputs_or_message(engine, "reset", _request(preset_name, twin, layers, values)))
 
 
-def on_load(engine: LiveEngine, preset_name, twin, layers, *values):
-    """A fresh page: a run of the default preset; the live figures get the page's key."""
-    token = engine.pool.register(engine)
+def on_load(request: gr.Request, engine: LiveEngine, preset_name, twin, layers, *values):
+    """A fresh page: a run of the default preset; the live figures get the page's key (the
+    request comes first: Gradio passes it only to parameters before *values)."""
+    token = engine.pool.register(engine, getattr(request, "session_hash", None))
     return (*on_reset(engine, preset_name, twin, layers, *values), token, token)
 
 

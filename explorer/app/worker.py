@@ -330,7 +330,7 @@ class Worker:
         if operation == "close":
             closed = self.slots.pop(slot_id, None)
             if closed is not None:
-                self.places.leave(closed)
+                closed.stop_playing()  # its place is free at once
             return {}
         if operation == "ping":
             return {"pid": os.getpid(), "slots": len(self.slots)}

@@ -144,3 +144,17 @@ def test_a_run_whose_page_went_quiet_frees_its_place_for_the_next(monkeypatch):
         assert "paused while the page was hidden" in quiet.call("frame", {"full": False})["status"]
     finally:
         pool.close()
+
+
+def test_a_closed_page_frees_its_runs_at_once(pool):
+    engine = LiveEngine(pool, "toy1d")
+    pool.register(engine, session="page-1")
+    config = PRESETS_1D["goodfellow-fig1"].config.replace(steps=1_000_000)
+    engine.call("reset", {"preset": "goodfellow-fig1", "values": controls_from_config(config)})
+    engine.call("play", {"preset": "goodfellow-fig1", "values": controls_from_config(config)})
+    worker, slot_id = engine.worker.in_process_worker, engine.slot_id
+    slot = worker.slots[slot_id]
+    assert slot in worker.places.training
+    assert pool.close_session("page-1") == 1
+    assert slot_id not in worker.slots and slot not in worker.places.training and not slot.training
+    assert pool.engine_of(engine.token) is None and pool.close_session("page-1") == 0
