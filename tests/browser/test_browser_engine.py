@@ -31,6 +31,20 @@ def _status_has(page, tab: str, text: str, timeout: float = 15_000) -> str:
     return page.locator(f"#{tab}-status").inner_text()
 
 
+FRAMES_DRAWN = ("(id) => Number(document.querySelector(`#${id} .live-figure`).parentElement.dataset.frames || 0)")
+
+
+def _reset_and_wait(page, tab: str) -> None:
+    """Press Reset and wait until the page has drawn the new run's first frame: the status of a
+    fresh page already says "new run ready", and Reset and Play may reach the server in either
+    order if Play is pressed before Reset's answer."""
+    figure = f"{tab}-figure"
+    drawn = page.evaluate(FRAMES_DRAWN, figure)
+    page.click(f"#{tab}-reset")
+    page.wait_for_function(f"([id, n]) => ({FRAMES_DRAWN})(id) > n", arg=[figure, drawn], timeout=15_000)
+    _status_has(page, tab, "new run ready")
+
+
 def _set(page, selector: str, value: str) -> None:
     box = page.locator(f"{selector} input")
     box.fill(value)
@@ -44,10 +58,10 @@ def test_learning_rates_of_ten_are_reported_as_divergence_within_seconds(browser
         page.wait_for_selector(f"#{tab}-figure .gtitle", timeout=30_000)
         if tab == "toy2d":
             page.get_by_text("data, networks and optimisation").click()
+        _status_has(page, tab, "new run ready")  # the page has its settings
         _set(page, f"#{tab}-d-lr", "10")
         _set(page, f"#{tab}-g-lr", "10")
-        page.click(f"#{tab}-reset")
-        _status_has(page, tab, "new run ready")
+        _reset_and_wait(page, tab)
         started = time.monotonic()
         page.click(f"#{tab}-play")
         status = _status_has(page, tab, "Training diverged", timeout=10_000)
