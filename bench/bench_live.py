@@ -23,13 +23,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +37,7 @@ import torch  # noqa: E402
 from explorer.app import live_mnist, live_toy1d, live_toy2d  # noqa: E402
 from explorer.app.worker import TRACE_ENV, Slot  # noqa: E402
 from explorer.toy.presets import PRESETS_1D, PRESETS_2D  # noqa: E402
+from running_app import start_app  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -91,12 +89,6 @@ def headless_block(scenario: str, seconds: float) -> dict:
     return {"its": (tab.run.iteration - first) / wall, "cpu_share": cpu / wall}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # each live figure writes the iteration it shows into its .live-iteration element: watch only
 # those elements (watching the whole figure's SVG would slow the page being measured)
 OBSERVER = """
@@ -138,17 +130,7 @@ class LiveApp:
     def __init__(self, playwright, scenario: str) -> None:
         self.tab, _, request, self.figures, self.step = SCENARIOS[scenario]
         self.trace = Path(tempfile.mkdtemp()) / "training-trace.txt"
-        port = _free_port()
-        self.server = subprocess.Popen([sys.executable, str(ROOT / "launch.py"), "--port", str(port)], cwd=ROOT,
-                                       env=dict(os.environ, **{TRACE_ENV: str(self.trace)}),
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}/"
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url, timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.5)
+        self.server, url = start_app(env={TRACE_ENV: str(self.trace)})
         self.browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
                                                   args=CHROMIUM_ARGS)
         page = self.page = self.browser.new_page(viewport={"width": 1400, "height": 1000})

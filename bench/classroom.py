@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -29,15 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from running_app import start_app  # noqa: E402
+
 BUDGET = 1_000_000  # each student's run has the budget BUDGET + its number: the status names it
 PRESETS = ("goodfellow-fig1", "bimodal", "uniform", "skewed", "saturating")
 FRAME_SECONDS, STATUS_SECONDS = 0.1, 1.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _memory_mib(pid: int) -> float:
@@ -156,17 +150,8 @@ def figure_component_id(url: str) -> int:
 
 
 def round_of(students: int, seconds: float, extra: list[str]) -> None:
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, str(ROOT / "launch.py"), "--port", str(port), *extra], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
+    server, url = start_app(extra)
     try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url, timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.5)
         figure = figure_component_id(url)
         memory = [_memory_mib(server.pid)]
         crowd = [Student(n, url, figure, seconds) for n in range(students)]

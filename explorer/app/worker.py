@@ -384,5 +384,8 @@ def worker_main(connection: Connection, settings: dict | None = None) -> None:
     """The entry point of a worker process."""
     import torch
 
+    from ..core.cost import warm_up
+
     torch.set_num_threads(1)
+    warm_up()  # a run's cost is estimated before each build: its setup now, not on a page's Reset
     Worker(connection, settings=settings).serve()

@@ -65,6 +65,13 @@ def tally(compute: Callable[[], object]) -> Tally:
     return Tally(float(counter.get_total_flops()) + made.elements, float(made.bytes))
 
 
+def warm_up() -> None:
+    """Make the first estimate's one-off setup (about a second: FlopCounterMode's first use)
+    now, e.g. while a worker process starts, not on a page's first Reset."""
+    with torch.device("meta"):
+        forward(torch.nn.Linear(2, 2), torch.empty(2, 2))
+
+
 def forward(network: torch.nn.Module, inputs: torch.Tensor) -> Tally:
     """A forward pass of `network` (built on the meta device) on `inputs` (meta), tallied."""
     return tally(lambda: network(inputs))
