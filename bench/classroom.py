@@ -6,10 +6,17 @@ live figure's frame about 10 times a second, the status once a second), for a fi
     python bench/classroom.py --students 1 5 30 --seconds 60
     python bench/classroom.py --students 30 --seconds 180 --max-runs 40
 
+The presets differ in what an iteration costs (from 'saturating', about 50 iterations a second
+on one core, to 'skewed', about 260), so the bench first runs each preset alone, one student
+on the server (--alone-seconds each): every student's rate in a round is then also given as a
+share of its preset's rate alone, and "all together" in students alone is the sum of those
+shares (2.0: both cores train as fast as two students alone).
+
 Only on 127.0.0.1 (it starts its own server), at most 60 students and 600 s a round. Prints per
-round: iterations/s per student (median, slowest) and all together, frame latency p50/p95 over
-every student, errors, cross-talk (a status that names another student's run: each run's budget
-is unique), how many students waited for a place, and the server's memory (every process).
+round: iterations/s per student (median, slowest) and all together, the same as shares of each
+preset alone, frame latency p50/p95 over every student, errors, cross-talk (a status that names
+another student's run: each run's budget is unique), how many students waited for a place, the
+CPU the web server's process and the workers used, and the server's memory (every process).
 """
 
 from __future__ import annotations
@@ -32,6 +39,15 @@ from running_app import start_app  # noqa: E402
 BUDGET = 1_000_000  # each student's run has the budget BUDGET + its number: the status names it
 PRESETS = ("goodfellow-fig1", "bimodal", "uniform", "skewed", "saturating")
 FRAME_SECONDS, STATUS_SECONDS = 0.1, 1.0
+
+
+def _cpu_seconds(pid: int) -> tuple[float, float]:
+    """(CPU seconds of process `pid`, of its child processes now alive): user + system."""
+    def own(p: int) -> float:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return own(pid), sum(own(c) for c in children)
 
 
 def _memory_mib(pid: int) -> float:
@@ -62,6 +78,7 @@ class Student(threading.Thread):
         self.waited = False
         self.iterations: list[tuple[float, int]] = []
         self.session = ""
+        self.status_seconds: list[float] = []  # the status timer's interval, as each tick set it
 
     def call(self, http, api_name: str, *data) -> list:
         """One event of the app's API in this student's session (Gradio's /call: a POST, then
@@ -104,6 +121,7 @@ class Student(threading.Thread):
             return
         body = {"session_hash": self.session, "component_id": self.figure_id, "fn_name": "frame"}
         version, started, last_status, frame = None, time.monotonic(), 0.0, {}
+        status_seconds = STATUS_SECONDS
         while time.monotonic() - started < self.seconds:
             asked = time.monotonic()
             try:
@@ -117,9 +135,14 @@ class Student(threading.Thread):
                     found = re.search(r"iteration (\d+)", frame.get("label", ""))
                     if found:
                         self.iterations.append((time.monotonic(), int(found.group(1))))
-                if time.monotonic() - last_status >= STATUS_SECONDS:
+                if time.monotonic() - last_status >= status_seconds:
                     last_status = time.monotonic()
-                    status = self.call(http, "toy1d_frame", True, True)[1]
+                    answer = self.call(http, "toy1d_frame", True, True)
+                    status = answer[1]
+                    # as a page's timer: the next tick when the server says (many pages: later)
+                    timer = next((x for x in answer if isinstance(x, dict) and "active" in x), {})
+                    status_seconds = float(timer.get("value") or STATUS_SECONDS)
+                    self.status_seconds.append(status_seconds)
                     budget = re.search(r"iteration \d+ / (\d+)", status)
                     if budget and int(budget.group(1)) != BUDGET + self.number:
                         self.cross_talk += 1
@@ -149,18 +172,50 @@ def figure_component_id(url: str) -> int:
     return next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "toy1d-figure")
 
 
-def round_of(students: int, seconds: float, extra: list[str]) -> None:
+def crowd_of(url: str, figure: int, numbers: list[int], seconds: float,
+             server_pid: int) -> tuple[list[Student], list[float], tuple[float, float]]:
+    """Students `numbers` at once for `seconds`: (the students, the server's memory each second
+    (MiB), the CPU cores its web server process and its workers used on average meanwhile)."""
+    memory = [_memory_mib(server_pid)]
+    crowd = [Student(n, url, figure, seconds) for n in numbers]
+    cpu_before, started = _cpu_seconds(server_pid), time.monotonic()
+    for student in crowd:
+        student.start()
+    while any(s.is_alive() for s in crowd):
+        time.sleep(1.0)
+        memory.append(_memory_mib(server_pid))
+    cpu_after, elapsed = _cpu_seconds(server_pid), time.monotonic() - started
+    cores = ((cpu_after[0] - cpu_before[0]) / elapsed, (cpu_after[1] - cpu_before[1]) / elapsed)
+    return crowd, memory, cores
+
+
+def alone_rates(seconds: float, extra: list[str]) -> dict[str, float]:
+    """Each preset's iterations/s with its student alone on a fresh server (student i has preset
+    PRESETS[i], as in a round)."""
     server, url = start_app(extra)
     try:
         figure = figure_component_id(url)
-        memory = [_memory_mib(server.pid)]
-        crowd = [Student(n, url, figure, seconds) for n in range(students)]
-        for student in crowd:
-            student.start()
-        while any(s.is_alive() for s in crowd):
-            time.sleep(1.0)
-            memory.append(_memory_mib(server.pid))
-        rates = sorted(s.rate() for s in crowd if not s.waited)
+        rates = {}
+        for number, preset in enumerate(PRESETS):
+            (student,), _, _ = crowd_of(url, figure, [number], seconds, server.pid)
+            rates[preset] = student.rate()
+            print(f"alone: {preset} {rates[preset]:.1f} iterations/s")
+        return rates
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def round_of(students: int, seconds: float, extra: list[str], alone: dict[str, float]) -> None:
+    server, url = start_app(extra)
+    try:
+        figure = figure_component_id(url)
+        crowd, memory, (server_cores, worker_cores) = crowd_of(url, figure, list(range(students)), seconds,
+                                                               server.pid)
+        running = [s for s in crowd if not s.waited]
+        rates = sorted(s.rate() for s in running)
+        shares = sorted(s.rate() / alone[PRESETS[s.number % len(PRESETS)]] for s in running
+                        if alone.get(PRESETS[s.number % len(PRESETS)]))
         latencies = sorted(x for s in crowd for x in s.latencies)
         errors = [e for s in crowd for e in s.errors]
         p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")  # noqa: E731
@@ -168,9 +223,18 @@ def round_of(students: int, seconds: float, extra: list[str]) -> None:
         if rates:
             print(f"iterations/s per running student: median {statistics.median(rates):.1f}, slowest {rates[0]:.1f} "
                   f"({rates[0] / max(statistics.median(rates), 1e-9):.2f} of the median); all together {sum(rates):.1f}")
-        print(f"frame latency: p50 {p(0.5):.3f} s, p95 {p(0.95):.3f} s over {len(latencies)} frames")
+        if shares:
+            print(f"as shares of each preset alone: median {statistics.median(shares):.3f}, slowest {shares[0]:.3f} "
+                  f"({shares[0] / max(statistics.median(shares), 1e-9):.2f} of the median); "
+                  f"all together {sum(shares):.2f} students alone")
+        print(f"frame latency: p50 {p(0.5):.3f} s, p95 {p(0.95):.3f} s over {len(latencies)} frames "
+              f"({len(latencies) / seconds / max(len(crowd), 1):.1f} a second per student)")
+        ticks = [x for s in crowd for x in s.status_seconds[len(s.status_seconds) // 2:]]
+        if ticks:
+            print(f"status timer (as the server set it, second half): {min(ticks):g}-{max(ticks):g} s")
         print(f"waited for a place: {sum(s.waited for s in crowd)}; errors: {len(errors)}"
               + (f" (first: {errors[0][:160]})" if errors else "") + f"; cross-talk: {sum(s.cross_talk for s in crowd)}")
+        print(f"CPU: web server process {server_cores:.2f} cores, workers {worker_cores:.2f} cores")
         print(f"server memory (all processes): start {memory[0]:.0f} MiB, peak {max(memory):.0f} MiB")
     finally:
         server.terminate()
@@ -181,13 +245,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, nargs="+", default=[1, 5, 30])
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--alone-seconds", type=float, default=10.0,
+                        help="each preset alone first, this long (0: skip; shares are then not given)")
     parser.add_argument("--max-runs", type=int, default=None, help="passed to launch.py")
     args = parser.parse_args()
-    if any(not 1 <= n <= 60 for n in args.students) or not 1 <= args.seconds <= 600:
+    if any(not 1 <= n <= 60 for n in args.students) or not 1 <= args.seconds <= 600 or not 0 <= args.alone_seconds <= 60:
         parser.error("at most 60 students and 600 s a round")
     extra = ["--max-runs", str(args.max_runs)] if args.max_runs else []
+    alone = alone_rates(args.alone_seconds, extra) if args.alone_seconds > 0 else {}
     for students in args.students:
-        round_of(students, args.seconds, extra)
+        round_of(students, args.seconds, extra, alone)
 
 
 if __name__ == "__main__":

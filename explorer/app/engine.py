@@ -13,6 +13,7 @@ module imports neither gradio nor torch: the server only passes numbers on.
 from __future__ import annotations
 
 import itertools
+import math
 import multiprocessing
 import os
 import secrets
@@ -30,11 +31,18 @@ COMMAND_TIMEOUT = 60.0
 # closer than this, or while the last is still being made, are answered at once without the
 # worker (a client flooding the server with frame requests takes no time from other runs)
 FRAME_MIN_SECONDS = 0.04
-# the web server answers every page's frame requests (about 1.5 ms of its CPU each, measured by
+# the web server answers every page's frame requests (about 2 ms of its CPU each, measured by
 # bench/classroom.py): with many pages live, each is asked to wait so that together they take at
 # most SERVER_FRAME_SHARE of a core (one page alone is never slowed)
-SERVER_FRAME_MS = 1.5
-SERVER_FRAME_SHARE = 0.25
+SERVER_FRAME_MS = 2.0
+SERVER_FRAME_SHARE = 0.2
+# and each page's status timer (a Gradio event: about 6 ms of the server's CPU each, the same
+# bench) ticks, with many pages live, slowly enough that together they take at most
+# SERVER_TICK_SHARE of a core (the live figure still moves at its own rate)
+SERVER_TICK_MS = 6.0
+SERVER_TICK_SHARE = 0.08
+# a page that asked for a frame within this many seconds is live
+LIVE_PAGE_SECONDS = 2.0
 
 
 class WorkerLost(RuntimeError):
@@ -153,15 +161,26 @@ class WorkerPool:
         self.frame_asked: dict[int, float] = {}  # when each engine last asked for a frame
         self.sessions: dict[str, set[LiveEngine]] = {}  # a page's engines, by its Gradio session
 
+    def live_pages(self) -> int:
+        """How many pages asked for a live frame in the last LIVE_PAGE_SECONDS."""
+        now = time.monotonic()
+        return sum(1 for t in list(self.frame_asked.values()) if now - t < LIVE_PAGE_SECONDS)
+
     def pace(self, engine: LiveEngine) -> int:
         """The milliseconds a page should wait between frames so that all the pages asking for
         frames now take at most SERVER_FRAME_SHARE of the server's core."""
         now = time.monotonic()
         self.frame_asked[id(engine)] = now
         if len(self.frame_asked) > 4 * len(self.engines) + 16:  # forget closed pages
-            self.frame_asked = {k: t for k, t in self.frame_asked.items() if now - t < 2.0}
-        live = sum(1 for t in self.frame_asked.values() if now - t < 2.0)
-        return int(live * SERVER_FRAME_MS / SERVER_FRAME_SHARE)
+            self.frame_asked = {k: t for k, t in self.frame_asked.items() if now - t < LIVE_PAGE_SECONDS}
+        return int(self.live_pages() * SERVER_FRAME_MS / SERVER_FRAME_SHARE)
+
+    def tick_seconds(self, base: float) -> float:
+        """The seconds between a page's status ticks: `base` (the tab's), or longer when so many
+        pages are live that their ticks would take more than SERVER_TICK_SHARE of the server's
+        core (in steps of half a second, so that a page's timer is not set anew at every tick)."""
+        wanted = self.live_pages() * SERVER_TICK_MS / 1000 / SERVER_TICK_SHARE
+        return max(base, math.ceil(wanted * 2) / 2)
 
     @staticmethod
     def default_size(workers: int | None) -> int:
@@ -347,7 +366,9 @@ def outputs_or_message(engine: LiveEngine, operation: str, request: dict | None 
     """The worker's outputs for a command, or {'status': message} when its worker is lost or the
     command failed there: the page always gets words, the server always carries on."""
     try:
-        return engine.call(operation, request)
+        out = engine.call(operation, request)
+        out["tick_seconds"] = engine.pool.tick_seconds(0.0)
+        return out
     except WorkerLost as err:
         return {"status": lost_message(err), "lost": True}
     except RuntimeError as err:

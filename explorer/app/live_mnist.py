@@ -82,6 +82,7 @@ class MnistTab:
         self.last_slow = 0.0
         self.last_grid = 0.0
         self.quality_sent = -1  # quality points the page was last sent
+        self.losses_sent = -1  # loss points the page was last sent
 
     def diverged_errors(self) -> tuple[type[Exception], ...]:
         """A DCGAN run diverges with TrainingDiverged."""
@@ -128,8 +129,8 @@ class MnistTab:
                                                   describe_device(run.trainer.device, threads=TRAINING_THREADS))
         now = time.monotonic()
         h = run.history
-        if full or now - self.last_slow >= SLOW_EVERY_SECONDS:
-            self.last_slow = now
+        if full or (now - self.last_slow >= SLOW_EVERY_SECONDS and len(h.iteration) != self.losses_sent):
+            self.last_slow, self.losses_sent = now, len(h.iteration)
             out["losses"] = figure_json(plots_mnist.losses_figure(h.iteration, h.d_loss, h.g_loss, h.d_real, h.d_fake))
         # the quality curve and the class histogram change only with a new measurement
         if full or len(h.quality) != self.quality_sent:

@@ -84,6 +84,7 @@ class Toy1DTab:
         self.timeline_index = -1
         self.panels_sent = -1
         self.last_metrics = 0.0
+        self.metrics_sent: tuple = ()  # (build, snapshots, last iteration) of the history last sent
         self.overlays = (True, True)  # show D*, show D = 1/2
         self.builds = 0  # runs built so far: part of the live figure's version
 
@@ -109,7 +110,9 @@ class Toy1DTab:
         return apply_budget(self.run, config)
 
     # ------------------------------------------------------------------ drawing
-    def _snapshot(self, slot: Slot):
+    def _snapshot(self, slot: Slot, measure: bool = True):
+        """The snapshot in view; `measure` False: while training, the one measured last (the
+        status line's readout need not measure the run again between two live frames)."""
         run = self.run
         if self.view == "timeline" and 0 <= self.timeline_index < len(run.history):
             return run.history[self.timeline_index]
@@ -117,6 +120,8 @@ class Toy1DTab:
             return run.panels.panels[self.view]
         if slot.error:  # the networks hold NaNs now: show the last good snapshot
             return run.history.latest
+        if not measure and slot.training:
+            return run.latest
         try:
             return run.current()
         except TrainingDiverged as err:  # went NaN between two slices
@@ -129,8 +134,8 @@ class Toy1DTab:
         run = self.run
         if run is None:
             return {"playing": slot.playing, "status": slot.status(request.get("note", ""))}
-        snapshot = self._snapshot(slot)  # first: a run found diverged here stops playing
         note, full = slot.frame_note(request)
+        snapshot = self._snapshot(slot, measure=full)  # before the status: a run found diverged stops
         out: dict[str, Any] = {"playing": slot.playing}
         extra = ("showing a recorded snapshot: choose 'live' or press ▶ Play to return",) if (
             self.view != VIEW_LIVE) else ()
@@ -139,8 +144,9 @@ class Toy1DTab:
             self.overlays = (request["show_d_star"], request.get("show_half", True))
         out["readout"] = plots1d.readout_markdown(snapshot)
         now = time.monotonic()
-        if full or now - self.last_metrics >= METRICS_EVERY_SECONDS:
-            self.last_metrics = now
+        recorded = (self.builds, len(run.history), run.history.latest.iteration)
+        if full or (now - self.last_metrics >= METRICS_EVERY_SECONDS and recorded != self.metrics_sent):
+            self.last_metrics, self.metrics_sent = now, recorded
             n = len(run.history)
             index = self.timeline_index if self.view == "timeline" else n - 1
             out["timeline"] = {"maximum": max(n - 1, 1), "value": max(index, 0)}

@@ -69,6 +69,9 @@ class Toy2DTab:
         self.last_slow = 0.0
         self.last_bars = 0.0
         self.last_discriminator = 0.0
+        # what the bars and the slower plots last sent showed (nothing new: nothing sent)
+        self.bars_sent: tuple = ()
+        self.slow_sent: tuple = ()
 
     def diverged_errors(self) -> tuple[type[Exception], ...]:
         """A toy run diverges with TrainingDiverged."""
@@ -132,9 +135,13 @@ class Toy2DTab:
         return [(remedied_name(run.config), run)]
 
     # ------------------------------------------------------------------ drawing
-    def _snapshot(self, slot: Slot, run: ToyRun, discriminator: bool = True):
+    def _snapshot(self, slot: Slot, run: ToyRun, discriminator: bool = True, measure: bool = True):
+        """`run`'s snapshot now (D's view measured anew when `discriminator`); `measure` False:
+        while training, the one measured last (the readouts need not measure between frames)."""
         if slot.error:  # the networks hold NaNs now: show the last good snapshot
             return run.history.latest
+        if not measure and slot.training:
+            return run.latest
         try:
             return run.live_snapshot(discriminator)
         except TrainingDiverged as err:
@@ -149,17 +156,19 @@ class Toy2DTab:
         note, full = slot.frame_note(request)
         out: dict[str, Any] = {"twin": isinstance(self.run, TwinRun)}
         runs = self._runs()
-        named = [(name, self._snapshot(slot, run, discriminator=False)) for name, run in runs]
+        named = [(name, self._snapshot(slot, run, discriminator=False, measure=full)) for name, run in runs]
         out["playing"] = slot.playing
         out["status"] = slot.status(note)
         out["readout"] = plots2d.readout_2d(named[-1][1], named[-1][0])
         out["twin_readout"] = plots2d.readout_2d(named[0][1], "plain") if len(named) == 2 else ""
         now = time.monotonic()
-        if full or now - self.last_bars >= BARS_EVERY_SECONDS:
-            self.last_bars = now
+        measured = (self.builds, tuple(snapshot.iteration for _, snapshot in named))
+        if full or (now - self.last_bars >= BARS_EVERY_SECONDS and measured != self.bars_sent):
+            self.last_bars, self.bars_sent = now, measured
             out["occupancy"] = figure_json(plots2d.occupancy_figure(named))
-        if full or now - self.last_slow >= SLOW_EVERY_SECONDS:
-            self.last_slow = now
+        recorded = (self.builds, tuple((len(r.history), r.history.latest.iteration) for _, r in runs))
+        if full or (now - self.last_slow >= SLOW_EVERY_SECONDS and recorded != self.slow_sent):
+            self.last_slow, self.slow_sent = now, recorded
             out["occupancy_timeline"] = figure_json(
                 plots2d.occupancy_timeline_figure([(n, r.history.snapshots) for n, r in runs]))
             out["metrics"] = figure_json(plots2d.metrics_2d_figure([(n, r.history.traces) for n, r in runs]))

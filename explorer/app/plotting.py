@@ -17,6 +17,7 @@ def plot_of(out: dict, key: str) -> PlotData | object:
     return json_plot(out[key]) if key in out else gr.skip()
 
 
-def timer_of(out: dict) -> gr.Timer:
-    """The page's timer: on while the run plays, and for one more poll after Pause ('poll')."""
-    return gr.Timer(active=bool(out.get("playing") or out.get("poll")))
+def timer_of(out: dict, seconds: float) -> gr.Timer:
+    """The page's timer: on while the run plays, and for one more poll after Pause ('poll'),
+    every `seconds`, or longer when the server asks (`tick_seconds`: many pages live)."""
+    return gr.Timer(value=max(seconds, out.get("tick_seconds", 0.0)), active=bool(out.get("playing") or out.get("poll")))

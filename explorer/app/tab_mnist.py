@@ -56,7 +56,7 @@ def _render(out: dict) -> tuple:
         plot_of(out, "losses"),
         plot_of(out, "quality"),
         plot_of(out, "classes"),
-        timer_of(out),
+        timer_of(out, FRAME_SECONDS),
     )
 
 

@@ -93,7 +93,7 @@ def _render(out: dict) -> tuple:
         plot_of(out, "metrics"),
         plot_of(out, "panels"),
         plot_of(out, "losses"),
-        timer_of(out),
+        timer_of(out, FRAME_SECONDS),
         out.get("share", skip),
     )
 

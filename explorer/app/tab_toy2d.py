@@ -67,7 +67,7 @@ def _render(out: dict) -> tuple:
         plot_of(out, "occupancy"),
         plot_of(out, "occupancy_timeline"),
         plot_of(out, "metrics"),
-        timer_of(out),
+        timer_of(out, FRAME_SECONDS),
     )
 
 

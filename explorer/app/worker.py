@@ -30,8 +30,9 @@ SLICE_SECONDS = 0.02
 # trained least; one that has just started (or come back) is owed at most this much time
 FAIR_WINDOW_SECONDS = 0.5
 # the live frames of all the runs a worker trains may take at most this share of its time: with
-# many runs each page is asked to wait longer between frames (one run alone is never slowed)
-FRAME_SHARE = 0.25
+# many runs each page is asked to wait longer between frames (one run alone is never slowed:
+# 10 frames a second of a toy figure take 5 % of a core)
+FRAME_SHARE = 0.15
 # a run whose page has sent nothing for this long stops training (orphaned: a hidden browser
 # tab polls about once a minute); a slot quiet for DROP_SECONDS is dropped (a closed page's slot
 # is closed at once by the server)

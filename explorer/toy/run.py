@@ -84,6 +84,12 @@ class ToyRun:
         self._current = snapshot
         return snapshot
 
+    @property
+    def latest(self) -> Snapshot1D | Snapshot2D:
+        """The snapshot measured last (by a live frame, a record or `current`), measuring nothing:
+        while training it lags the trainer by at most a frame or a snapshot interval."""
+        return self._current if self._current is not None else self.history.latest
+
     def current(self) -> Snapshot1D | Snapshot2D:
         """A snapshot of the state as it is now (recorded in the history or not)."""
         if self._current is None or self._current.iteration != self.trainer.iteration:

@@ -8,7 +8,7 @@ import time
 from types import SimpleNamespace
 
 from explorer.app import engine as engine_module
-from explorer.app.engine import LiveEngine
+from explorer.app.engine import LiveEngine, WorkerPool
 from explorer.app.live_toy1d import controls_from_config
 from explorer.app.worker import FAIR_WINDOW_SECONDS, fairest
 from explorer.toy.presets import PRESETS_1D
@@ -158,3 +158,42 @@ def test_a_closed_page_frees_its_runs_at_once(pool):
     assert pool.close_session("page-1") == 1
     assert slot_id not in worker.slots and slot not in worker.places.training and not slot.training
     assert pool.engine_of(engine.token) is None and pool.close_session("page-1") == 0
+
+
+def test_a_status_tick_resends_no_plot_when_nothing_moved():
+    """A waiting run's page keeps ticking: its ticks carry the status, not the slower plots
+    again (thirty pages' ticks would otherwise take a worker's time from training)."""
+    pool = WorkerPool(1, in_process=True, settings={"max_runs": 1})
+    try:
+        config = PRESETS_1D["goodfellow-fig1"].config.replace(steps=100_000)
+        request = {"preset": "goodfellow-fig1", "values": controls_from_config(config)}
+        training, waiting = LiveEngine(pool, "toy1d"), LiveEngine(pool, "toy1d")
+        training.call("play", request)
+        assert "server is busy" in waiting.call("play", request)["status"]
+        tab = pool.workers[0].in_process_worker.slots[waiting.slot_id].tab
+        tab.last_metrics = 0.0  # the metrics are due again, but nothing was recorded since Play's
+        tick = waiting.call("frame", {"full": False})
+        assert "position 1 of 1" in tick["status"] and "metrics" not in tick and "panels" not in tick
+        training.call("pause")
+        time.sleep(0.2)  # the waiting run gets the place and trains: its history moves
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            tab.last_metrics = 0.0
+            tick = waiting.call("frame", {"full": False})
+            if "metrics" in tick:
+                break
+            time.sleep(0.1)
+        assert "metrics" in tick and "training" in tick["status"]
+    finally:
+        pool.close()
+
+
+def test_with_many_pages_live_the_status_timer_ticks_slower(pool):
+    assert pool.tick_seconds(1.0) == 1.0  # one page (or none): the tab's own interval
+    now = time.monotonic()
+    pool.frame_asked = {n: now for n in range(30)}  # thirty pages asked for frames just now
+    slower = pool.tick_seconds(1.0)
+    assert slower > 1.0 and slower * 2 == int(slower * 2)  # in half-second steps
+    assert 30 * engine_module.SERVER_TICK_MS / 1000 / slower <= engine_module.SERVER_TICK_SHARE + 1e-9
+    pool.frame_asked = {n: now - 10 for n in range(30)}  # gone quiet
+    assert pool.tick_seconds(1.0) == 1.0

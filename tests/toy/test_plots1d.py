@@ -66,7 +66,8 @@ def test_timeline_has_a_frame_per_snapshot_up_to_its_limit():
 def test_side_plots_draw_the_measurements():
     run = _run()
     metrics = plots1d.metrics_figure(run.history.traces)
-    assert list(metrics.data[0].x) == run.history.traces["iteration"]
+    assert metrics["data"][0]["x"] == run.history.traces["iteration"]
+    assert metrics["layout"]["yaxis"]["type"] == "log" and metrics["data"][1]["yaxis"] == "y2"
     losses = plots1d.generator_losses_figure(0.3)
     minimax, non_saturating = losses.data[0], losses.data[1]
     # near D(G(z)) = 0 the minimax loss is flat and the non-saturating one steep
