@@ -130,6 +130,7 @@ class LiveApp:
     def __init__(self, playwright, scenario: str) -> None:
         self.tab, _, request, self.figures, self.step = SCENARIOS[scenario]
         self.trace = Path(tempfile.mkdtemp()) / "training-trace.txt"
+        self.pauses: list[dict] = []  # the Pause measurements, one per pause
         self.server, url = start_app(env={TRACE_ENV: str(self.trace)})
         self.browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
                                                   args=CHROMIUM_ARGS)
@@ -166,7 +167,7 @@ class LiveApp:
         page.wait_for_timeout(seconds * 1000)
         frames = page.evaluate("window.__frames")
         server_ms = page.evaluate("window.__serverMs")
-        self.pause()
+        self.pauses.append(self.pause())
         rates, its = {}, []
         for figure, seen in frames.items():
             moving = [f for f in seen if _iteration(f["text"]) > 0]
@@ -207,7 +208,8 @@ class LiveApp:
         """Play for `seconds`, then the Pause measurements."""
         self.page.click(f"#{self.tab}-play")
         self.page.wait_for_timeout(seconds * 1000)
-        return self.pause()
+        self.pauses.append(self.pause())
+        return self.pauses[-1]
 
     def step_latency(self, times: int = 3) -> float:
         """Median seconds from a Step click to the status reporting the step's iteration."""
@@ -237,7 +239,7 @@ def run_scenario(playwright, scenario: str, blocks: int, seconds: float) -> None
         for _ in range(blocks):
             headless.append(headless_block(scenario, seconds))
             live.append(app.block(seconds))
-        pause = app.pause_after_play(seconds=3.0)
+        app.pause_after_play(seconds=3.0)
         step = app.step_latency() if app.step else float("nan")
     finally:
         app.close()
@@ -250,10 +252,17 @@ def run_scenario(playwright, scenario: str, blocks: int, seconds: float) -> None
         print(f"live, {figure:<18}: {statistics.median(b['fps'][figure] for b in live):8.2f} frames/s")
     print(f"server time per frame   : median {statistics.median(b['server_ms_p50'] for b in live):.0f} ms, "
           f"max {max(b['server_ms_max'] for b in live):.0f} ms")
-    print(f"Pause -> training stops : {pause['stopped_s']:8.2f} s after the click reached the server "
-          f"({pause['reached_s']:.2f} s after the click)")
-    print(f"Pause -> page 'paused'  : {pause['said_s']:8.2f} s; frames drawn after: {pause['frames_after']} "
-          f"(the figure catching up to where training stopped), {pause['frames_beyond']} beyond it")
+    pauses = app.pauses  # one after each live block and one after a short play
+
+    def spread(key: str) -> str:
+        values = [p[key] for p in pauses]
+        return f"{statistics.median(values):8.2f} s (max {max(values):.2f} of {len(values)})"
+
+    print(f"Pause -> training stops : {spread('stopped_s')} after the click reached the server "
+          f"({statistics.median(p['reached_s'] for p in pauses):.2f} s after the click)")
+    print(f"Pause -> page 'paused'  : {spread('said_s')}; frames drawn after: "
+          f"{sum(p['frames_after'] for p in pauses)} (the figure catching up to where training stopped), "
+          f"{sum(p['frames_beyond'] for p in pauses)} beyond it")
     if app.step:
         print(f"Step -> answered        : {step:8.2f} s (median of 3)")
 

@@ -6,6 +6,14 @@ live figure's frame about 10 times a second, the status once a second), for a fi
     python bench/classroom.py --students 1 5 30 --seconds 60
     python bench/classroom.py --students 30 --seconds 180 --max-runs 40
 
+    python bench/classroom.py --neighbours --seconds 30
+
+--neighbours: one student alone, then the same student beside a greedy session (it asks first
+for the largest settings the config accepts, refused by the run-cost limit, then plays the
+largest batch the limit lets through, k = 5), then beside a session that asks for a frame every
+10 ms: the student's rate and frame latency beside each, as ratios of alone, the greedy run's
+Pause latency and the server's peak memory.
+
 The presets differ in what an iteration costs (from 'saturating', about 50 iterations a second
 on one core, to 'skewed', about 260), so the bench first runs each preset alone, one student
 on the server (--alone-seconds each): every student's rate in a round is then also given as a
@@ -69,9 +77,15 @@ def _memory_mib(pid: int) -> float:
 class Student(threading.Thread):
     """One student: a session of its own, Play, then frames and status as a page asks for them."""
 
-    def __init__(self, number: int, url: str, figure_id: int, seconds: float) -> None:
+    def __init__(self, number: int, url: str, figure_id: int, seconds: float, greedy: bool = False,
+                 flood: bool = False) -> None:
+        """`greedy`: asks for the largest settings, then plays the costliest run the server
+        accepts; `flood`: asks for a frame every 10 ms, whatever the server says."""
         super().__init__(daemon=True)
         self.number, self.url, self.figure_id, self.seconds = number, url, figure_id, seconds
+        self.greedy, self.flood = greedy, flood
+        self.refused = ""  # the greedy session's message for the largest settings
+        self.pause_seconds = float("nan")
         self.latencies: list[float] = []
         self.errors: list[str] = []
         self.cross_talk = 0
@@ -114,6 +128,11 @@ class Student(threading.Thread):
             token = self.call(http, "toy1d_open", True, True)[-1]
             preset = PRESETS[self.number % len(PRESETS)]
             config = PRESETS_1D[preset].config.replace(seed=self.number, steps=BUDGET + self.number)
+            if self.greedy:
+                largest = config.replace(batch_size=65_536, d_width=1024, g_width=1024, d_layers=8, g_layers=8,
+                                         k_d_steps=100)
+                self.refused = self.call(http, "toy1d_play", preset, True, True, *controls_from_config(largest))[1]
+                config = greediest(config)
             played = self.call(http, "toy1d_play", preset, True, True, *controls_from_config(config))
             self.waited = "server is busy" in played[1]
         except Exception as err:  # noqa: BLE001 - counted and reported
@@ -149,10 +168,12 @@ class Student(threading.Thread):
             except Exception as err:  # noqa: BLE001 - counted and reported
                 self.errors.append(f"{type(err).__name__}: {err}")
             # as a page: the next frame no sooner than the server asks (wait_ms), nor than 0.1 s
-            wait = max(FRAME_SECONDS, frame.get("wait_ms", 0) / 1000)
+            wait = 0.01 if self.flood else max(FRAME_SECONDS, frame.get("wait_ms", 0) / 1000)
             time.sleep(max(0.0, wait - (time.monotonic() - asked)))
         try:
+            asked = time.monotonic()
             self.call(http, "toy1d_pause", True, True)
+            self.pause_seconds = time.monotonic() - asked
         except Exception as err:  # noqa: BLE001
             self.errors.append(f"pause: {type(err).__name__}: {err}")
 
@@ -162,6 +183,56 @@ class Student(threading.Thread):
             return 0.0
         (t0, i0), (t1, i1) = self.iterations[0], self.iterations[-1]
         return (i1 - i0) / (t1 - t0) if t1 > t0 else 0.0
+
+
+def greediest(config):
+    """`config` with k = 5 and the largest batch size the server's run-cost limit accepts."""
+    from explorer.toy.cost import TOY_LIMITS, toy_run_cost
+
+    low, high = config.batch_size, 65_536
+    while high - low > 1:
+        middle = (low + high) // 2
+        try:
+            TOY_LIMITS.check(toy_run_cost(config.replace(batch_size=middle, k_d_steps=5)))
+            low = middle
+        except ValueError:
+            high = middle
+    return config.replace(batch_size=low, k_d_steps=5)
+
+
+def neighbours(seconds: float, extra: list[str]) -> None:
+    """One student alone, beside a greedy session, beside a frame flood (see the docstring)."""
+    rows = []
+    for kind in ("alone", "greedy", "flood"):
+        server, url = start_app(extra)
+        try:
+            figure = figure_component_id(url)
+            student = Student(0, url, figure, seconds)
+            other = Student(1, url, figure, seconds, greedy=kind == "greedy", flood=kind == "flood")
+            memory, crowd = [_memory_mib(server.pid)], [student] + ([other] if kind != "alone" else [])
+            for s in crowd:
+                s.start()
+            while any(s.is_alive() for s in crowd):
+                time.sleep(1.0)
+                memory.append(_memory_mib(server.pid))
+            latencies = sorted(student.latencies)
+            p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+            rows.append((kind, student.rate(), statistics.median(latencies) if latencies else float("nan"), p95,
+                         max(memory), other if kind != "alone" else None, len(student.errors) + len(other.errors)))
+        finally:
+            server.terminate()
+            server.wait(20)
+    _, rate0, p50_0, p95_0, _, _, _ = rows[0]
+    for kind, rate, p50, p95, memory, other, errors in rows:
+        line = (f"{kind:>6}: the student {rate:.1f} iterations/s ({rate / rate0:.2f} of alone), frame latency "
+                f"p50 {p50:.3f} s ({p50 / p50_0:.2f}), p95 {p95:.3f} s ({p95 / p95_0:.2f}); server peak {memory:.0f} MiB; "
+                f"errors {errors}")
+        if other is not None and other.greedy:
+            line += (f"\n        greedy: largest settings answered {other.refused[:150]!r}; then it trained "
+                     f"{other.rate():.1f} iterations/s; its Pause answered in {other.pause_seconds:.3f} s")
+        if other is not None and other.flood:
+            line += f"\n        flood: {len(other.latencies) / seconds:.0f} frame requests a second answered"
+        print(line)
 
 
 def figure_component_id(url: str) -> int:
@@ -248,10 +319,15 @@ def main() -> None:
     parser.add_argument("--alone-seconds", type=float, default=10.0,
                         help="each preset alone first, this long (0: skip; shares are then not given)")
     parser.add_argument("--max-runs", type=int, default=None, help="passed to launch.py")
+    parser.add_argument("--neighbours", action="store_true",
+                        help="a student alone, beside a greedy session, beside a frame flood (no rounds)")
     args = parser.parse_args()
     if any(not 1 <= n <= 60 for n in args.students) or not 1 <= args.seconds <= 600 or not 0 <= args.alone_seconds <= 60:
         parser.error("at most 60 students and 600 s a round")
     extra = ["--max-runs", str(args.max_runs)] if args.max_runs else []
+    if args.neighbours:
+        neighbours(args.seconds, extra)
+        return
     alone = alone_rates(args.alone_seconds, extra) if args.alone_seconds > 0 else {}
     for students in args.students:
         round_of(students, args.seconds, extra, alone)

@@ -7,6 +7,7 @@
     gan-explorer mnist --epochs 40 --out runs/dcgan
     gan-explorer mnist --data full --remedy minibatch-discrimination --out runs/dcgan-mbd
     torchrun --nproc-per-node 2 -m explorer.cli mnist --data full --out runs/ddp
+    gan-explorer dirac --method simultaneous --regulariser none --lr 0.1 --steps 1000 --start 1,1 --out runs/dirac
 
 Exit status: 0 on success, 2 for bad input (with a message), 3 when training diverged.
 """
@@ -23,9 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from .core.config import changes_from_pairs
-from .core.errors import ConfigError, TrainingDiverged
+from .core.errors import ConfigError, TrainingDiverged, shown
 from .toy.config import DATASETS_1D, DATASETS_2D, LOSSES, ToyConfig
 from .toy.data2d import DataError
+from .toy.dirac import METHODS, REGULARISERS, DiracConfig
+from .toy.dirac import summary as dirac_summary
+from .toy.dirac import trajectory as dirac_trajectory
 from .toy.presets import PRESETS_1D, PRESETS_2D, preset_config
 from .toy.remedies import REMEDIES, apply_remedies, parse_remedies
 
@@ -99,6 +103,24 @@ def build_parser() -> argparse.ArgumentParser:
                        help="score the generator every this many epochs (the quality curve; 0 = only at the end)")
     mnist.add_argument("--out", type=Path, required=True, help="run directory to write")
     mnist.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    dirac = commands.add_parser(
+        "dirac",
+        help="the Dirac GAN (Mescheder et al. 2018): why gradient play circles its equilibrium",
+        description="Follow the Dirac GAN's gradient play from a start (theta, psi) and write DIR/config.json, "
+        "trajectory.npy ((steps + 1) x 2: theta, psi) and metrics.json (the final distance to the equilibrium "
+        "and the eigenvalues there).",
+    )
+    dirac.add_argument("--method", choices=METHODS, default="simultaneous")
+    dirac.add_argument("--regulariser", choices=REGULARISERS, default="none")
+    dirac.add_argument("--gamma", type=float, default=1.0,
+                       help="the regulariser's strength (R1, R2, WGAN-GP, consensus; instance noise: its sigma)")
+    dirac.add_argument("--lr", type=float, default=0.1, help="the learning rate of both players")
+    dirac.add_argument("--d-lr", type=float, help="the discriminator's own learning rate (TTUR)")
+    dirac.add_argument("--k", type=int, default=1, help="D steps before each G step (alternating only)")
+    dirac.add_argument("--steps", type=int, default=1000)
+    dirac.add_argument("--start", default="1,1", metavar="THETA,PSI", help="where the players start")
+    dirac.add_argument("--out", type=Path, required=True, help="run directory to write")
     return parser
 
 
@@ -336,6 +358,28 @@ def run_mnist(args: argparse.Namespace) -> int:
         shutdown(group)
 
 
+def run_dirac(args: argparse.Namespace) -> int:
+    """The Dirac GAN's trajectory and what it measured, written to args.out."""
+    parts = args.start.split(",")
+    try:
+        theta, psi = (float(x) for x in parts)
+    except ValueError:
+        raise ConfigError(f"--start must be two numbers THETA,PSI; got {shown(args.start)}") from None
+    config = DiracConfig(method=args.method, regulariser=args.regulariser, gamma=args.gamma, g_lr=args.lr,
+                         d_lr=args.d_lr if args.d_lr is not None else args.lr, k_d_steps=args.k, steps=args.steps,
+                         start_theta=theta, start_psi=psi)
+    path = dirac_trajectory(config)
+    metrics = dirac_summary(config, path)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "config.json").write_text(config.to_json())
+    np.save(args.out / "trajectory.npy", path)
+    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    print(f"{config.method} descent, regulariser {config.regulariser}: distance to the equilibrium "
+          f"{metrics['start_distance']:.3g} -> {metrics['final_distance']:.3g} after {metrics['steps_done']} steps; "
+          f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -344,6 +388,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_toy(args)
         if args.command == "mnist":
             return run_mnist(args)
+        if args.command == "dirac":
+            return run_dirac(args)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -338,6 +338,20 @@ class LiveEngine:
             answer["wait_ms"] = wait
         return answer
 
+    def final_frame(self, pane: str, version: str | None) -> dict:
+        """The frame of `pane` as the run stands now, asked of the worker whatever the pacing
+        (after Pause: the page draws it before it says "paused")."""
+        with self.frame_lock:
+            self.frames_in_flight.add(pane)
+            self.last_frame[pane] = time.monotonic()
+        try:
+            answer = self.call("live", {"pane": pane, "version": version})
+        finally:
+            with self.frame_lock:
+                self.frames_in_flight.discard(pane)
+        self.playing = bool(answer.get("playing"))
+        return answer
+
     def close(self) -> None:
         """Free this page's slot (its page is gone)."""
         if self.token is not None:

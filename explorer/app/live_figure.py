@@ -12,6 +12,7 @@ package, served by this app: the page loads nothing from outside.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 import gradio as gr
 import plotly
 
-from .engine import WorkerLost, WorkerPool
+from .engine import LiveEngine, WorkerLost, WorkerPool
 
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
@@ -58,10 +59,25 @@ function rest() {
   });
 }
 
+// Pause, pressed on the page, first pauses the run from here (`pauseNow`, called by the button's
+// js before its handler runs) and draws the final frame: no frame asked before it is drawn after
+// it (each frame keeps the `epoch` it was asked in), so once the page says "paused" the figure
+// is final. `drawing` is the frame being drawn, which the final one waits for.
+let epoch = 0;
+let pausing = false;
+let drawing = Promise.resolve();
+const current = (frame) => frame && frame.epoch === epoch && !pausing;
+function register(pauseNow) {
+  window.ganLive = window.ganLive || {};
+  window.ganLive[props.figure_id] = {pause: pauseNow};
+}
+
 async function ask(token) {
   const asked = lastAsked = performance.now();
+  const askedIn = epoch;
   try {
     const frame = await server.frame({token: token, version: version});
+    if (frame) frame.epoch = askedIn;
     element.dataset.askMs = (performance.now() - asked).toFixed(1);
     if (frame && frame.server_ms !== undefined) element.dataset.serverMs = String(frame.server_ms);
     if (frame && frame.worker_ms !== undefined) element.dataset.workerMs = String(frame.worker_ms);
@@ -208,7 +224,9 @@ async function run() {
     if (!plot._fullLayout) version = null;  // a new plot element: lay it out again
     const frame = await (next || ask(token));
     next = null;
+    if (pausing) { await sleep(20); continue; }
     if (!frame) { await sleep(1000); continue; }
+    if (!current(frame)) continue;  // asked before a Pause: the final frame has replaced it
     if (frame.data) {
       quietSince = performance.now();
       // while this frame is drawn, the next is made, no sooner than the server asks
@@ -218,10 +236,11 @@ async function run() {
         next = sleep(wait).then(() => ask(token)).then((answer) => answer, () => null);
       }
       const sent = version;
-      await draw(frame, plot);
+      drawing = draw(frame, plot);
+      await drawing;
       if (next && sent !== version) {
         // the next frame was asked for with the version before this one: ask again if stale
-        next = next.then((answer) => (answer && answer.version === version ? {playing: answer.playing} : answer));
+        next = next.then((answer) => (answer && answer.version === version ? {playing: answer.playing, epoch: answer.epoch} : answer));
       }
     } else if (frame.playing) {
       await sleep(Math.max(150, frame.wait_ms || 0));
@@ -230,6 +249,29 @@ async function run() {
     }
   }
 }
+register(async () => {
+  const token = props.value;
+  const plot = element.querySelector('.live-plot');
+  if (!token) return;
+  epoch += 1;
+  pausing = true;
+  try {
+    // the run pauses while the frame in hand is drawn; the final frame is drawn after it
+    const answer = server.pause({token: token, version: version});
+    await drawing;
+    const frame = await answer;
+    if (frame && frame.data && plot && plot.offsetParent !== null && window.Plotly) {
+      drawing = draw(frame, plot);
+      await drawing;
+    }
+  } catch (error) {
+    /* the page's Pause handler still runs and says what happened */
+  } finally {
+    epoch += 1;
+    pausing = false;
+    nudge();
+  }
+});
 run();
 """
 
@@ -250,41 +292,87 @@ async function run() {
     const img = element.querySelector('.live-img');
     if (!token || !img || document.hidden || img.offsetParent === null) { await sleep(300); continue; }
     const frame = await ask(token);
+    if (pausing) { await sleep(20); continue; }
     if (!frame) { await sleep(1000); continue; }
+    if (!current(frame)) continue;
     if (frame.png) {
-      img.src = 'data:image/png;base64,' + frame.png;
-      try { await img.decode(); } catch (error) { /* a broken picture: the next one replaces it */ }
-      version = frame.version;
-      const label = element.querySelector('.live-iteration');
-      if (label) label.textContent = frame.label || '';
-      element.dataset.frames = String(Number(element.dataset.frames || 0) + 1);
+      drawing = show(frame, img);
+      await drawing;
       quietSince = performance.now();
     }
     if (frame.png || frame.playing) await sleep(frame.wait_ms || 150); else await rest();
   }
 }
+async function show(frame, img) {
+  img.src = 'data:image/png;base64,' + frame.png;
+  try { await img.decode(); } catch (error) { /* a broken picture: the next one replaces it */ }
+  version = frame.version;
+  const label = element.querySelector('.live-iteration');
+  if (label) label.textContent = frame.label || '';
+  element.dataset.frames = String(Number(element.dataset.frames || 0) + 1);
+}
+register(async () => {
+  const token = props.value;
+  const img = element.querySelector('.live-img');
+  if (!token) return;
+  epoch += 1;
+  pausing = true;
+  try {
+    const answer = server.pause({token: token, version: version});
+    await drawing;
+    const frame = await answer;
+    if (frame && frame.png && img) { drawing = show(frame, img); await drawing; }
+  } catch (error) {
+    /* the page's Pause handler still runs and says what happened */
+  } finally {
+    epoch += 1;
+    pausing = false;
+    nudge();
+  }
+});
 run();
 """
 
 
-def frame_server(pool: WorkerPool, pane: str = "main") -> Callable[[dict], dict]:
-    """A live figure's frame function: it finds the page's engine by the page's key and asks its
-    worker for the frame of `pane`; `server_ms` is the time the answer took in this server."""
+def figure_server(pool: WorkerPool, pane: str = "main") -> list[Callable[[dict], dict]]:
+    """A live figure's server functions, which find the page's engine by the page's key:
+    `frame` asks its worker for the frame of `pane`; `pause` pauses the run (ahead of the page's
+    other commands) and answers the final frame of `pane`, whatever the pacing, which the page
+    draws before its Pause handler says "paused". `server_ms`: the time an answer took here."""
 
-    def frame(data: dict) -> dict:
+    def answered(data: object, ask: Callable[[LiveEngine, dict], dict]) -> dict:
         started = time.perf_counter()
         data = data if isinstance(data, dict) else {}
         engine = pool.engine_of(data.get("token"))
         if engine is None:
             return {"playing": False}
         try:
-            answer = engine.frame(pane, data.get("version"))
+            answer = ask(engine, data)
         except (WorkerLost, RuntimeError):
             return {"playing": False}
         answer["server_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return answer
 
-    return frame
+    def frame(data: dict) -> dict:
+        return answered(data, lambda engine, data: engine.frame(pane, data.get("version")))
+
+    def pause(data: dict) -> dict:
+        def final(engine: LiveEngine, data: dict) -> dict:
+            engine.call("pause")
+            return engine.final_frame(pane, data.get("version"))
+        return answered(data, final)
+
+    return [frame, pause]
+
+
+def pause_first(*figure_ids: str) -> str:
+    """The js of a Pause button: each live figure named pauses the run and draws its final frame
+    before the button's handler runs (at most 2 s), so that once the status says "paused", no
+    frame is drawn after it. The handler's inputs pass through unchanged."""
+    ids = json.dumps(list(figure_ids))
+    return ("async (...args) => { const live = window.ganLive || {}; await Promise.race(["
+            f"Promise.all({ids}.map((id) => (live[id] ? live[id].pause() : null))), "
+            "new Promise((resolve) => setTimeout(resolve, 2000))]); return args; }")
 
 
 def serve_plotly() -> None:
@@ -292,12 +380,13 @@ def serve_plotly() -> None:
     gr.set_static_paths([str(PLOTLY_JS.parent)])
 
 
-def live_figure(elem_id: str, frame: Callable[..., dict], height: int = 600) -> gr.HTML:
-    """The live figure; `frame({'token', 'version'})` answers the page's frame requests with
+def live_figure(elem_id: str, functions: list[Callable[[dict], dict]], height: int = 600) -> gr.HTML:
+    """The live figure; `functions` (figure_server's): `frame({'token', 'version'})` answers the page's frame requests with
     {'version', 'data', 'layout' (when the page has none or an old one), 'title', 'label',
     'playing'}, or {'playing'} alone when nothing changed. Its value is the page's token, an
     unguessable key to the page's run, which a handler sets when the page loads (the frame
-    requests skip Gradio's queue, so they carry no session of their own)."""
+    requests skip Gradio's queue, so they carry no session of their own); `pause` as
+    figure_server says, called by a Pause button's js (pause_first)."""
     serve_plotly()
     return gr.HTML(
         value="",
@@ -305,16 +394,18 @@ def live_figure(elem_id: str, frame: Callable[..., dict], height: int = 600) -> 
         css_template=CSS,
         js_on_load=SCRIPT,
         head=f'<script src="/gradio_api/file={PLOTLY_JS}"></script>',
-        server_functions=[frame],
+        server_functions=functions,
         elem_id=elem_id,
+        figure_id=elem_id,
         height=height,
         padding=False,
     )
 
 
-def live_image(elem_id: str, frame: Callable[..., dict], height: int = 330, alt: str = "") -> gr.HTML:
+def live_image(elem_id: str, functions: list[Callable[[dict], dict]], height: int = 330, alt: str = "") -> gr.HTML:
     """A live picture: `frame({'token', 'version'})` answers with {'version', 'png' (base64),
     'label', 'playing', 'wait_ms'}, or without 'png' when nothing changed; its value is the
-    page's token, as for `live_figure`."""
+    page's token, and `pause` pauses, as for `live_figure`."""
     return gr.HTML(value="", html_template=IMAGE_TEMPLATE, css_template=CSS, js_on_load=IMAGE_SCRIPT,
-                   server_functions=[frame], elem_id=elem_id, height=height, alt=alt, padding=False)
+                   server_functions=functions, elem_id=elem_id, figure_id=elem_id, height=height, alt=alt,
+                   padding=False)

@@ -18,7 +18,7 @@ from ..mnist.latent import seeded_noise
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .controls import whole_number
 from .explanations import MNIST_EXPLANATION
-from .live_figure import frame_server, live_image
+from .live_figure import figure_server, pause_first, live_image
 from .live_mnist import DEFAULTS, SAMPLE_SCALE, SLIDERS, TRAINING_THREADS  # noqa: F401  (tests read them)
 from .plotting import plot_of, timer_of
 
@@ -145,7 +145,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     with gr.Row():
         with gr.Column(scale=3):
             with gr.Row():
-                grid = live_image("mnist-grid", frame_server(pool), height=330,
+                grid = live_image("mnist-grid", figure_server(pool), height=330,
                                   alt="64 samples of the generator, on fixed noise")
                 classes = gr.Plot(show_label=False, elem_id="mnist-classes")
             with gr.Row():
@@ -213,7 +213,8 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     quiet = dict(show_progress="hidden", concurrency_limit=None)
     play.click(on_play, common + values, outputs, **quiet, api_name="mnist_play")
     timer.tick(on_tick, [session], outputs, **quiet, api_name="mnist_frame")
-    pause.click(on_pause, [session], outputs, **quiet, queue=False, api_name="mnist_pause")
+    pause.click(on_pause, [session], outputs, **quiet, queue=False, api_name="mnist_pause",
+                js=pause_first("mnist-grid"))
     reset.click(on_reset, common + values, outputs, **quiet, api_name="mnist_reset")
     latent_outputs = [sample, nearest, latent_note]
     for slider in sliders:

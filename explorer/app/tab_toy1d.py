@@ -26,7 +26,7 @@ from ..toy.presets import PRESETS_1D
 from .controls import network_size_controls, whole_number
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY1D_EXPLANATION
-from .live_figure import frame_server, live_figure
+from .live_figure import figure_server, pause_first, live_figure
 from .live_toy1d import CONTROL_NAMES, DEFAULT_PRESET, VIEW_LIVE
 from .plotting import plot_of, timer_of
 
@@ -179,7 +179,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     session = gr.State(LiveEngine(pool, "toy1d"), delete_callback=LiveEngine.close)
     with gr.Row():
         with gr.Column(scale=3):
-            figure = live_figure("toy1d-figure", frame_server(pool), height=600)
+            figure = live_figure("toy1d-figure", figure_server(pool), height=600)
             with gr.Row():
                 play = gr.Button("▶ Play", variant="primary", elem_id="toy1d-play", min_width=80)
                 pause = gr.Button("❚❚ Pause", elem_id="toy1d-pause", min_width=80)
@@ -218,7 +218,8 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     # the API names a script uses (README: "Driving the app from a script")
     play.click(on_play, common + control_list, outputs, **quiet, api_name="toy1d_play")
     timer.tick(on_tick, [session, show_d_star, show_half], outputs, **quiet, api_name="toy1d_frame")
-    pause.click(on_pause, [session, show_d_star, show_half], outputs, **quiet, queue=False, api_name="toy1d_pause")
+    pause.click(on_pause, [session, show_d_star, show_half], outputs, **quiet, queue=False, api_name="toy1d_pause",
+                js=pause_first("toy1d-figure"))
     reset.click(on_reset, common + control_list, outputs, **quiet, api_name="toy1d_reset")
     for button, kind in ((step_d, "step_d"), (step_g, "step_g"), (step_both, "step")):
         button.click(_manual_step(kind), common + control_list, outputs, **quiet, api_name=f"toy1d_{kind}")

@@ -26,7 +26,7 @@ from ..toy.presets import PRESETS_2D
 from .controls import toy2d_remedies, toy2d_settings
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY2D_EXPLANATION
-from .live_figure import frame_server, live_figure
+from .live_figure import figure_server, pause_first, live_figure
 from .live_toy2d import (
     DEFAULT_LAYERS,
     DEFAULT_PRESET,
@@ -171,10 +171,10 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
         with gr.Column(scale=3):
             with gr.Row():
                 with gr.Column(visible=False, min_width=300) as twin_column:
-                    twin_figure = live_figure("toy2d-figure-plain", frame_server(pool, "plain"), height=520)
+                    twin_figure = live_figure("toy2d-figure-plain", figure_server(pool, "plain"), height=520)
                     twin_readout = gr.Markdown(elem_id="toy2d-readout-plain")
                 with gr.Column(min_width=300):
-                    figure = live_figure("toy2d-figure", frame_server(pool, "main"), height=520)
+                    figure = live_figure("toy2d-figure", figure_server(pool, "main"), height=520)
                     readout = gr.Markdown(elem_id="toy2d-readout")
             with gr.Row():
                 play = gr.Button("▶ Play", variant="primary", elem_id="toy2d-play", min_width=80)
@@ -218,7 +218,8 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     # the API names a script uses (README: "Driving the app from a script")
     play.click(on_play, common + values, outputs, **quiet, api_name="toy2d_play")
     timer.tick(on_tick, [session, layers], outputs, **quiet, api_name="toy2d_frame")
-    pause.click(on_pause, [session, layers], outputs, **quiet, queue=False, api_name="toy2d_pause")
+    pause.click(on_pause, [session, layers], outputs, **quiet, queue=False, api_name="toy2d_pause",
+                js=pause_first("toy2d-figure", "toy2d-figure-plain"))
     step.click(on_step, common + values, outputs, **quiet, api_name="toy2d_step")
     reset.click(on_reset, common + values, outputs, **quiet, api_name="toy2d_reset")
     twin.input(on_twin, common + values, outputs + [twin_column], **quiet)

@@ -15,18 +15,27 @@ def figure_iteration(page, figure_title: str) -> int:
 
 
 def pause_and_settle(page, tab: str, figure_title: str, timeout_ms: int = 20_000) -> int:
-    """Press the tab's Pause, wait until its status says 'paused', and until the figure shows
-    the iteration the status names (the run's last); that iteration."""
+    """Press the tab's Pause, wait until its status says 'paused' and check that the figure
+    shows, that very moment, the iteration the status names (the run's last: the figure draws
+    its final frame before the status says paused, and nothing after); that iteration. The
+    frames the figure had drawn by then are kept in the page (`window.framesWhenPaused`)."""
     page.click(f"#{tab}-pause")
-    status = f"#{tab}-status"
-    page.wait_for_function(
-        "(sel) => /iteration \\d+ \\/.*paused/.test(document.querySelector(sel).innerText)",
-        arg=status, timeout=timeout_ms,
-    )
-    stopped_at = int(re.search(r"iteration (\d+) /", page.locator(status).inner_text()).group(1))
-    page.wait_for_function(
-        "([sel, n]) => { const m = (document.querySelector(sel).textContent || '').match(/iteration (\\d+)/);"
-        " return m && Number(m[1]) === n; }",
-        arg=[figure_title, stopped_at], timeout=timeout_ms,
-    )
+    seen = page.wait_for_function(
+        "([status, title]) => { const text = document.querySelector(status).innerText;"
+        " if (!/iteration \\d+ \\/.*paused/.test(text)) return null;"
+        " const shown = (document.querySelector(title).textContent || '').match(/iteration (\\d+)/);"
+        " window.framesWhenPaused = Number(document.querySelector(title).closest('.live-figure').parentElement.dataset.frames || 0);"
+        " return [Number(text.match(/iteration (\\d+) \\//)[1]), shown ? Number(shown[1]) : -1]; }",
+        arg=[f"#{tab}-status", figure_title], timeout=timeout_ms, polling="raf",
+    ).json_value()
+    stopped_at, shown = seen
+    assert shown == stopped_at, f"the status says paused at iteration {stopped_at} while the figure shows {shown}"
     return stopped_at
+
+
+def frames_since_paused(page, figure: str) -> int:
+    """How many frames the live figure `figure` (its CSS selector) drew since pause_and_settle
+    saw the status say paused."""
+    return page.evaluate(
+        "(sel) => Number(document.querySelector(sel + ' .live-figure').parentElement.dataset.frames || 0) - window.framesWhenPaused",
+        figure)

@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from browser_helpers import pause_and_settle
+from browser_helpers import frames_since_paused, pause_and_settle
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +58,7 @@ def test_play_trains_and_pause_stops(browser, app):
         stopped_at = pause_and_settle(page, "toy1d", FIGURE_TITLE)
         page.wait_for_timeout(2000)
         assert _iteration(page) == stopped_at, "the figure kept changing after Pause"
+        assert frames_since_paused(page, "#toy1d-figure") == 0, "a frame was drawn after the page said paused"
         assert stopped_at > first
         # the D-only step moves D and not G: the iteration count (G updates) stays
         page.click("#toy1d-step-d")
