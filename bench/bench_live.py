@@ -197,6 +197,9 @@ class LiveApp:
         status = [s["text"] for s in page.evaluate("window.__status") if "paused" in s["text"]]
         final = _iteration(status[0]) if status else 0
         after = [f for seen in frames.values() for f in seen if said and f["time"] > said[0] + 50]
+        if after:
+            print(f"  (frames after 'paused' ({final}): " + ", ".join(
+                f"{f['text']} at +{f['time'] - said[0]:.0f} ms" for f in after) + ")")
         if not stopped:
             print(f"  (no 'training stopped' traced after the Pause reached the server: {events[-4:]}, click at {epoch:.3f})")
         return {"stopped_s": stopped[0] if stopped else float("nan"),

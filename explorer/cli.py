@@ -360,9 +360,8 @@ def run_mnist(args: argparse.Namespace) -> int:
 
 def run_dirac(args: argparse.Namespace) -> int:
     """The Dirac GAN's trajectory and what it measured, written to args.out."""
-    parts = args.start.split(",")
     try:
-        theta, psi = (float(x) for x in parts)
+        theta, psi = (float(x) for x in args.start.split(","))
     except ValueError:
         raise ConfigError(f"--start must be two numbers THETA,PSI; got {shown(args.start)}") from None
     config = DiracConfig(method=args.method, regulariser=args.regulariser, gamma=args.gamma, g_lr=args.lr,
@@ -374,9 +373,8 @@ def run_dirac(args: argparse.Namespace) -> int:
     (args.out / "config.json").write_text(config.to_json())
     np.save(args.out / "trajectory.npy", path)
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    print(f"{config.method} descent, regulariser {config.regulariser}: distance to the equilibrium "
-          f"{metrics['start_distance']:.3g} -> {metrics['final_distance']:.3g} after {metrics['steps_done']} steps; "
-          f"wrote {args.out}", file=sys.stderr)
+    print(f"{config.method} descent, regulariser {config.regulariser}: distance to the equilibrium {metrics['start_distance']:.3g}"
+          f" -> {metrics['final_distance']:.3g} after {metrics['steps_done']} steps; wrote {args.out}", file=sys.stderr)
     return 0
 
 
