@@ -131,8 +131,9 @@ class Student(threading.Thread):
             if self.greedy:
                 largest = config.replace(batch_size=65_536, d_width=1024, g_width=1024, d_layers=8, g_layers=8,
                                          k_d_steps=100)
-                self.refused = self.call(http, "toy1d_play", preset, True, True, *controls_from_config(largest))[1]
+                self.refused = self.call(http, "toy1d_reset", preset, True, True, *controls_from_config(largest))[1]
                 config = greediest(config)
+                self.call(http, "toy1d_reset", preset, True, True, *controls_from_config(config))
             played = self.call(http, "toy1d_play", preset, True, True, *controls_from_config(config))
             self.waited = "server is busy" in played[1]
         except Exception as err:  # noqa: BLE001 - counted and reported
@@ -228,7 +229,7 @@ def neighbours(seconds: float, extra: list[str]) -> None:
                 f"p50 {p50:.3f} s ({p50 / p50_0:.2f}), p95 {p95:.3f} s ({p95 / p95_0:.2f}); server peak {memory:.0f} MiB; "
                 f"errors {errors}")
         if other is not None and other.greedy:
-            line += (f"\n        greedy: largest settings answered {other.refused[:150]!r}; then it trained "
+            line += (f"\n        greedy: Reset with the largest settings answered {other.refused[:150]!r}; then it trained "
                      f"{other.rate():.1f} iterations/s; its Pause answered in {other.pause_seconds:.3f} s")
         if other is not None and other.flood:
             line += f"\n        flood: {len(other.latencies) / seconds:.0f} frame requests a second answered"
