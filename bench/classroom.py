@@ -210,12 +210,7 @@ def neighbours(seconds: float, extra: list[str]) -> None:
             figure = figure_component_id(url)
             student = Student(0, url, figure, seconds)
             other = Student(1, url, figure, seconds, greedy=kind == "greedy", flood=kind == "flood")
-            memory, crowd = [_memory_mib(server.pid)], [student] + ([other] if kind != "alone" else [])
-            for s in crowd:
-                s.start()
-            while any(s.is_alive() for s in crowd):
-                time.sleep(1.0)
-                memory.append(_memory_mib(server.pid))
+            _, memory, _ = crowd_of([student] + ([other] if kind != "alone" else []), server.pid)
             latencies = sorted(student.latencies)
             p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
             rows.append((kind, student.rate(), statistics.median(latencies) if latencies else float("nan"), p95,
@@ -244,12 +239,10 @@ def figure_component_id(url: str) -> int:
     return next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "toy1d-figure")
 
 
-def crowd_of(url: str, figure: int, numbers: list[int], seconds: float,
-             server_pid: int) -> tuple[list[Student], list[float], tuple[float, float]]:
-    """Students `numbers` at once for `seconds`: (the students, the server's memory each second
-    (MiB), the CPU cores its web server process and its workers used on average meanwhile)."""
+def crowd_of(crowd: list[Student], server_pid: int) -> tuple[list[Student], list[float], tuple[float, float]]:
+    """The students of `crowd` at once, until each is done: (the students, the server's memory
+    each second (MiB), the CPU cores its web server process and its workers used meanwhile)."""
     memory = [_memory_mib(server_pid)]
-    crowd = [Student(n, url, figure, seconds) for n in numbers]
     cpu_before, started = _cpu_seconds(server_pid), time.monotonic()
     for student in crowd:
         student.start()
@@ -269,7 +262,7 @@ def alone_rates(seconds: float, extra: list[str]) -> dict[str, float]:
         figure = figure_component_id(url)
         rates = {}
         for number, preset in enumerate(PRESETS):
-            (student,), _, _ = crowd_of(url, figure, [number], seconds, server.pid)
+            (student,), _, _ = crowd_of([Student(number, url, figure, seconds)], server.pid)
             rates[preset] = student.rate()
             print(f"alone: {preset} {rates[preset]:.1f} iterations/s")
         return rates
@@ -282,8 +275,8 @@ def round_of(students: int, seconds: float, extra: list[str], alone: dict[str, f
     server, url = start_app(extra)
     try:
         figure = figure_component_id(url)
-        crowd, memory, (server_cores, worker_cores) = crowd_of(url, figure, list(range(students)), seconds,
-                                                               server.pid)
+        crowd, memory, (server_cores, worker_cores) = crowd_of(
+            [Student(n, url, figure, seconds) for n in range(students)], server.pid)
         running = [s for s in crowd if not s.waited]
         rates = sorted(s.rate() for s in running)
         shares = sorted(s.rate() / alone[PRESETS[s.number % len(PRESETS)]] for s in running

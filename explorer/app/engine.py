@@ -325,14 +325,7 @@ class LiveEngine:
         with self.frame_lock:
             if pane in self.frames_in_flight or now - self.last_frame.get(pane, -1.0) < FRAME_MIN_SECONDS:
                 return {"playing": self.playing, "wait_ms": 100}
-            self.frames_in_flight.add(pane)
-            self.last_frame[pane] = now
-        try:
-            answer = self.call("live", {"pane": pane, "version": version})
-        finally:
-            with self.frame_lock:
-                self.frames_in_flight.discard(pane)
-        self.playing = bool(answer.get("playing"))
+        answer = self.final_frame(pane, version)
         wait = self.pool.pace(self)
         if answer.get("playing") and wait > answer.get("wait_ms", 0):
             answer["wait_ms"] = wait
@@ -340,7 +333,7 @@ class LiveEngine:
 
     def final_frame(self, pane: str, version: str | None) -> dict:
         """The frame of `pane` as the run stands now, asked of the worker whatever the pacing
-        (after Pause: the page draws it before it says "paused")."""
+        (after Pause: the page draws it before it says "paused"; `frame` paces the others)."""
         with self.frame_lock:
             self.frames_in_flight.add(pane)
             self.last_frame[pane] = time.monotonic()

@@ -3,6 +3,7 @@ frames (trace data, a title, the layout only when the page has none or an old on
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,30 @@ def rounded(value: Any, decimals: int = 4) -> Any:
 # the shortest time between two live frames of a toy figure (about 12 frames a second at most):
 # the page draws them as fast as they come, and more would only take cores from training
 MIN_FRAME_SECONDS = 0.085
+
+
+class Resend:
+    """When one of a tab's slower plots is sent to the page again: with every full frame (after a
+    command), else at most every `seconds` and only when what it shows (`shows`, any value that
+    changes with it: a build, a count of snapshots, an iteration) has changed since it was sent
+    (a waiting or paused run's ticks then carry no plot)."""
+
+    def __init__(self, seconds: float = 0.0) -> None:
+        self.seconds = seconds
+        self.sent_at = float("-inf")
+        self.sent: object = None
+
+    def due(self, shows: object, full: bool) -> bool:
+        """True when the plot showing `shows` is to be sent now (and it then counts as sent)."""
+        now = time.monotonic()
+        if full or (now - self.sent_at >= self.seconds and shows != self.sent):
+            self.sent_at, self.sent = now, shows
+            return True
+        return False
+
+    def again(self) -> None:
+        """Let the next `due` send as soon as what it shows changes, however recent the last."""
+        self.sent_at = float("-inf")
 
 
 def frame_version(layout_key: str, trace_keys: list[str]) -> str:

@@ -26,7 +26,7 @@ from ..mnist.images import enlarge, png_bytes, tile
 from ..mnist.latent import interpolate, nearest_real, seeded_noise
 from ..mnist.quality import to_uint8
 from ..mnist.run import MnistRun
-from .frames import figure_json
+from .frames import Resend, figure_json
 from .worker import Slot
 
 MEASURE_EVERY_SECONDS = 15.0   # scoring 2,000 samples takes ~0.7 s on 2 cores
@@ -79,10 +79,9 @@ class MnistTab:
         self.limits = DCGAN_LIMITS.scaled((settings or {}).get("run_cost_scale", 1.0))
         self.run: MnistRun | None = None
         self.builds = 0
-        self.last_slow = 0.0
+        self.losses_resend = Resend(SLOW_EVERY_SECONDS)
         self.last_grid = 0.0
-        self.quality_sent = -1  # quality points the page was last sent
-        self.losses_sent = -1  # loss points the page was last sent
+        self.quality_resend = Resend()  # the quality curve and class histogram: on a new measurement
 
     def diverged_errors(self) -> tuple[type[Exception], ...]:
         """A DCGAN run diverges with TrainingDiverged."""
@@ -127,14 +126,11 @@ class MnistTab:
         latest = run.history.quality[-1] if run.history.quality else None
         out["readout"] = plots_mnist.readout_html(latest, run.progress(),
                                                   describe_device(run.trainer.device, threads=TRAINING_THREADS))
-        now = time.monotonic()
         h = run.history
-        if full or (now - self.last_slow >= SLOW_EVERY_SECONDS and len(h.iteration) != self.losses_sent):
-            self.last_slow, self.losses_sent = now, len(h.iteration)
+        if self.losses_resend.due((self.builds, len(h.iteration)), full):
             out["losses"] = figure_json(plots_mnist.losses_figure(h.iteration, h.d_loss, h.g_loss, h.d_real, h.d_fake))
         # the quality curve and the class histogram change only with a new measurement
-        if full or len(h.quality) != self.quality_sent:
-            self.quality_sent = len(h.quality)
+        if self.quality_resend.due((self.builds, len(h.quality)), full):
             histograms = [("generated", h.quality[-1]["class_histogram"])] if h.quality else []
             out["quality"] = figure_json(plots_mnist.quality_figure(h.quality))
             out["classes"] = figure_json(plots_mnist.class_histogram_figure(histograms))

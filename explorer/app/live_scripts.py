@@ -37,7 +37,7 @@ function rest() {
   });
 }
 
-// Pause, pressed on the page, first pauses the run from here (`pauseNow`, called by the button's
+// Pause, pressed on the page, first pauses the run from here (`onPause`'s pause, called by the button's
 // js before its handler runs) and draws the final frame: no frame asked before it is drawn after
 // it (each frame keeps the `epoch` it was asked in), so once the page says "paused" the figure
 // is final. `drawing` is the frame being drawn, which the final one waits for.
@@ -45,9 +45,29 @@ let epoch = 0;
 let pausing = false;
 let drawing = Promise.resolve();
 const current = (frame) => frame && frame.epoch === epoch && !pausing;
-function register(pauseNow) {
+// `drawFinal(frame)`: how this element draws the final frame (a promise; nothing to draw: null)
+function onPause(drawFinal) {
   window.ganLive = window.ganLive || {};
-  window.ganLive[props.figure_id] = {pause: pauseNow};
+  window.ganLive[props.figure_id] = {pause: async () => {
+    const token = props.value;
+    if (!token) return;
+    epoch += 1;
+    pausing = true;
+    try {
+      // the run pauses while the frame in hand is drawn; the final frame is drawn after it
+      const answer = server.pause({token: token, version: version});
+      await drawing;
+      const frame = await answer;
+      const drawn = frame ? drawFinal(frame) : null;
+      if (drawn) { drawing = drawn; await drawing; }
+    } catch (error) {
+      /* the page's Pause handler still runs and says what happened */
+    } finally {
+      epoch += 1;
+      pausing = false;
+      nudge();
+    }
+  }};
 }
 
 async function ask(token) {
@@ -227,28 +247,9 @@ async function run() {
     }
   }
 }
-register(async () => {
-  const token = props.value;
+onPause((frame) => {
   const plot = element.querySelector('.live-plot');
-  if (!token) return;
-  epoch += 1;
-  pausing = true;
-  try {
-    // the run pauses while the frame in hand is drawn; the final frame is drawn after it
-    const answer = server.pause({token: token, version: version});
-    await drawing;
-    const frame = await answer;
-    if (frame && frame.data && plot && plot.offsetParent !== null && window.Plotly) {
-      drawing = draw(frame, plot);
-      await drawing;
-    }
-  } catch (error) {
-    /* the page's Pause handler still runs and says what happened */
-  } finally {
-    epoch += 1;
-    pausing = false;
-    nudge();
-  }
+  return frame.data && plot && plot.offsetParent !== null && window.Plotly ? draw(frame, plot) : null;
 });
 run();
 """
@@ -289,24 +290,9 @@ async function show(frame, img) {
   if (label) label.textContent = frame.label || '';
   element.dataset.frames = String(Number(element.dataset.frames || 0) + 1);
 }
-register(async () => {
-  const token = props.value;
+onPause((frame) => {
   const img = element.querySelector('.live-img');
-  if (!token) return;
-  epoch += 1;
-  pausing = true;
-  try {
-    const answer = server.pause({token: token, version: version});
-    await drawing;
-    const frame = await answer;
-    if (frame && frame.png && img) { drawing = show(frame, img); await drawing; }
-  } catch (error) {
-    /* the page's Pause handler still runs and says what happened */
-  } finally {
-    epoch += 1;
-    pausing = false;
-    nudge();
-  }
+  return frame.png && img ? show(frame, img) : null;
 });
 run();
 """

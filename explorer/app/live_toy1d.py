@@ -4,7 +4,6 @@ JSON, Markdown and plain values, which the tab (`tab_toy1d`) hands to its compon
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from ..core.errors import ConfigError, TrainingDiverged, shown
@@ -14,7 +13,7 @@ from ..toy.cost import TOY_LIMITS, toy_run_cost
 from ..toy.panels import PANEL_TITLES
 from ..toy.presets import PRESETS_1D, config_from_url, url_for_config
 from ..toy.run import ToyRun
-from .frames import figure_json, live_frame, page_has
+from .frames import Resend, figure_json, live_frame, page_has
 from .worker import Slot
 
 DEFAULT_PRESET = "goodfellow-fig1"
@@ -82,9 +81,8 @@ class Toy1DTab:
         self.preset = DEFAULT_PRESET
         self.view = VIEW_LIVE  # "live", a panel letter, or "timeline"
         self.timeline_index = -1
-        self.panels_sent = -1
-        self.last_metrics = 0.0
-        self.metrics_sent: tuple = ()  # (build, snapshots, last iteration) of the history last sent
+        self.panels_resend = Resend()
+        self.metrics_resend = Resend(METRICS_EVERY_SECONDS)
         self.overlays = (True, True)  # show D*, show D = 1/2
         self.builds = 0  # runs built so far: part of the live figure's version
 
@@ -143,16 +141,12 @@ class Toy1DTab:
         if "show_d_star" in request:
             self.overlays = (request["show_d_star"], request.get("show_half", True))
         out["readout"] = plots1d.readout_markdown(snapshot)
-        now = time.monotonic()
-        recorded = (self.builds, len(run.history), run.history.latest.iteration)
-        if full or (now - self.last_metrics >= METRICS_EVERY_SECONDS and recorded != self.metrics_sent):
-            self.last_metrics, self.metrics_sent = now, recorded
+        if self.metrics_resend.due((self.builds, len(run.history), run.history.latest.iteration), full):
             n = len(run.history)
             index = self.timeline_index if self.view == "timeline" else n - 1
             out["timeline"] = {"maximum": max(n - 1, 1), "value": max(index, 0)}
             out["metrics"] = figure_json(plots1d.metrics_figure(run.history.traces))
-        if full or len(run.panels.panels) != self.panels_sent:
-            self.panels_sent = len(run.panels.panels)
+        if self.panels_resend.due((self.builds, len(run.panels.panels)), full):
             out["panels"] = figure_json(plots1d.panels_figure(run.panels.ordered()))
         if full:
             # the losses plot's "now" marker moves on events, not at every frame

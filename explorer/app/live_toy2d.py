@@ -15,7 +15,7 @@ from ..toy.data2d import DataError
 from ..toy.presets import PRESETS_2D
 from ..toy.remedies import without_remedies
 from ..toy.run import ToyRun, TwinRun
-from .frames import figure_json, live_frame, page_has
+from .frames import Resend, figure_json, live_frame, page_has
 from .live_toy1d import apply_budget
 from .worker import Slot
 
@@ -66,12 +66,9 @@ class Toy2DTab:
         self.data_path = ""  # the CSV of the points the user uploaded or drew
         self.layers: tuple[str, ...] = DEFAULT_LAYERS
         self.builds = 0
-        self.last_slow = 0.0
-        self.last_bars = 0.0
+        self.slow_resend = Resend(SLOW_EVERY_SECONDS)
+        self.bars_resend = Resend(BARS_EVERY_SECONDS)
         self.last_discriminator = 0.0
-        # what the bars and the slower plots last sent showed (nothing new: nothing sent)
-        self.bars_sent: tuple = ()
-        self.slow_sent: tuple = ()
 
     def diverged_errors(self) -> tuple[type[Exception], ...]:
         """A toy run diverges with TrainingDiverged."""
@@ -161,14 +158,9 @@ class Toy2DTab:
         out["status"] = slot.status(note)
         out["readout"] = plots2d.readout_2d(named[-1][1], named[-1][0])
         out["twin_readout"] = plots2d.readout_2d(named[0][1], "plain") if len(named) == 2 else ""
-        now = time.monotonic()
-        measured = (self.builds, tuple(snapshot.iteration for _, snapshot in named))
-        if full or (now - self.last_bars >= BARS_EVERY_SECONDS and measured != self.bars_sent):
-            self.last_bars, self.bars_sent = now, measured
+        if self.bars_resend.due((self.builds, tuple(snapshot.iteration for _, snapshot in named)), full):
             out["occupancy"] = figure_json(plots2d.occupancy_figure(named))
-        recorded = (self.builds, tuple((len(r.history), r.history.latest.iteration) for _, r in runs))
-        if full or (now - self.last_slow >= SLOW_EVERY_SECONDS and recorded != self.slow_sent):
-            self.last_slow, self.slow_sent = now, recorded
+        if self.slow_resend.due((self.builds, tuple((len(r.history), r.history.latest.iteration) for _, r in runs)), full):
             out["occupancy_timeline"] = figure_json(
                 plots2d.occupancy_timeline_figure([(n, r.history.snapshots) for n, r in runs]))
             out["metrics"] = figure_json(plots2d.metrics_2d_figure([(n, r.history.traces) for n, r in runs]))

@@ -5,6 +5,7 @@ bounded rate."""
 
 import threading
 import time
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 from explorer.app import engine as engine_module
@@ -119,20 +120,27 @@ def test_beyond_the_places_a_play_waits_its_turn_and_starts_by_itself():
         pool.close()
 
 
-def test_a_run_whose_page_went_quiet_frees_its_place_for_the_next(monkeypatch):
-    from explorer.app import worker as worker_module
-    from explorer.app.engine import WorkerPool
-
-    monkeypatch.setattr(worker_module, "ORPHAN_SECONDS", 0.5)
+@contextmanager
+def _one_place_taken():
+    """A one-worker pool with one training place: (pool, the page whose run took the place,
+    the page whose run waits for it); each page pressed Play on a long 1-D run."""
     pool = WorkerPool(1, in_process=True, settings={"max_runs": 1})
     try:
         config = PRESETS_1D["goodfellow-fig1"].config.replace(steps=1_000_000)
         request = {"preset": "goodfellow-fig1", "values": controls_from_config(config)}
-        quiet, waiting = LiveEngine(pool, "toy1d"), LiveEngine(pool, "toy1d")
-        quiet.call("reset", request)
-        waiting.call("reset", request)
-        quiet.call("play", request)
+        first, waiting = LiveEngine(pool, "toy1d"), LiveEngine(pool, "toy1d")
+        first.call("play", request)
         assert "the server is busy" in waiting.call("play", request)["status"]
+        yield pool, first, waiting
+    finally:
+        pool.close()
+
+
+def test_a_run_whose_page_went_quiet_frees_its_place_for_the_next(monkeypatch):
+    from explorer.app import worker as worker_module
+
+    monkeypatch.setattr(worker_module, "ORPHAN_SECONDS", 0.5)
+    with _one_place_taken() as (pool, quiet, waiting):
         # the waiting page keeps asking (as a page does); the other page says nothing from now on
         started = time.monotonic()
         while "training…" not in waiting.call("frame", {"full": False})["status"]:
@@ -142,8 +150,6 @@ def test_a_run_whose_page_went_quiet_frees_its_place_for_the_next(monkeypatch):
         assert 0.4 < freed_after < 3.0  # ORPHAN_SECONDS, plus a slice or two
         # the quiet page, back, is told what happened and can go on
         assert "paused while the page was hidden" in quiet.call("frame", {"full": False})["status"]
-    finally:
-        pool.close()
 
 
 def test_a_closed_page_frees_its_runs_at_once(pool):
@@ -163,29 +169,21 @@ def test_a_closed_page_frees_its_runs_at_once(pool):
 def test_a_status_tick_resends_no_plot_when_nothing_moved():
     """A waiting run's page keeps ticking: its ticks carry the status, not the slower plots
     again (thirty pages' ticks would otherwise take a worker's time from training)."""
-    pool = WorkerPool(1, in_process=True, settings={"max_runs": 1})
-    try:
-        config = PRESETS_1D["goodfellow-fig1"].config.replace(steps=100_000)
-        request = {"preset": "goodfellow-fig1", "values": controls_from_config(config)}
-        training, waiting = LiveEngine(pool, "toy1d"), LiveEngine(pool, "toy1d")
-        training.call("play", request)
-        assert "server is busy" in waiting.call("play", request)["status"]
+    with _one_place_taken() as (pool, training, waiting):
         tab = pool.workers[0].in_process_worker.slots[waiting.slot_id].tab
-        tab.last_metrics = 0.0  # the metrics are due again, but nothing was recorded since Play's
+        tab.metrics_resend.again()  # the metrics are due again, but nothing was recorded since Play's
         tick = waiting.call("frame", {"full": False})
         assert "position 1 of 1" in tick["status"] and "metrics" not in tick and "panels" not in tick
         training.call("pause")
         time.sleep(0.2)  # the waiting run gets the place and trains: its history moves
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            tab.last_metrics = 0.0
+            tab.metrics_resend.again()
             tick = waiting.call("frame", {"full": False})
             if "metrics" in tick:
                 break
             time.sleep(0.1)
         assert "metrics" in tick and "training" in tick["status"]
-    finally:
-        pool.close()
 
 
 def test_with_many_pages_live_the_status_timer_ticks_slower(pool):
