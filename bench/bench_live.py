@@ -131,6 +131,7 @@ class LiveApp:
         self.tab, _, request, self.figures, self.step = SCENARIOS[scenario]
         self.trace = Path(tempfile.mkdtemp()) / "training-trace.txt"
         self.pauses: list[dict] = []  # the Pause measurements, one per pause
+        self.finals: list[list] = []  # per pause, each figure's final frame: ms asked, ms drawn
         self.server, url = start_app(env={TRACE_ENV: str(self.trace)})
         self.browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
                                                   args=CHROMIUM_ARGS)
@@ -197,6 +198,10 @@ class LiveApp:
         status = [s["text"] for s in page.evaluate("window.__status") if "paused" in s["text"]]
         final = _iteration(status[0]) if status else 0
         after = [f for seen in frames.values() for f in seen if said and f["time"] > said[0] + 50]
+        finals = page.evaluate("(ids) => ids.map((id) => { const e = document.querySelector(`#${id} .live-figure`)"
+                               ".parentElement; return [id, e.dataset.pauseAskMs, e.dataset.pauseDrawMs]; })",
+                               self.figures)
+        self.finals.append(finals)
         if after:
             print(f"  (frames after 'paused' ({final}): " + ", ".join(
                 f"{f['text']} at +{f['time'] - said[0]:.0f} ms" for f in after) + ")")
@@ -263,6 +268,12 @@ def run_scenario(playwright, scenario: str, blocks: int, seconds: float) -> None
 
     print(f"Pause -> training stops : {spread('stopped_s')} after the click reached the server "
           f"({statistics.median(p['reached_s'] for p in pauses):.2f} s after the click)")
+    for index, figure in enumerate(app.figures):
+        asked = [float(f[index][1]) for f in app.finals if f[index][1]]
+        drawn = [float(f[index][2]) for f in app.finals if f[index][2]]
+        if asked:
+            print(f"  {figure} final frame: asked {statistics.median(asked):.0f} ms, drawn {statistics.median(drawn):.0f} ms "
+                  "(medians; the Pause's js waits for both)")
     print(f"Pause -> page 'paused'  : {spread('said_s')}; frames drawn after: "
           f"{sum(p['frames_after'] for p in pauses)} (the figure catching up to where training stopped), "
           f"{sum(p['frames_beyond'] for p in pauses)} beyond it")

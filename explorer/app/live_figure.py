@@ -61,9 +61,16 @@ def pause_first(*figure_ids: str) -> str:
     before the button's handler runs (at most 2 s), so that once the status says "paused", no
     frame is drawn after it. The handler's inputs pass through unchanged."""
     ids = json.dumps(list(figure_ids))
-    return ("async (...args) => { const live = window.ganLive || {}; await Promise.race(["
+    return ("async (...args) => { const live = window.ganLive || {}; window.ganPausing = Promise.race(["
             f"Promise.all({ids}.map((id) => (live[id] ? live[id].pause() : null))), "
-            "new Promise((resolve) => setTimeout(resolve, 2000))]); return args; }")
+            "new Promise((resolve) => setTimeout(resolve, 2000))]); await window.ganPausing; return args; }")
+
+
+def after_pause() -> str:
+    """The js of a status timer's tick: a tick that fires while a Pause is drawing its final
+    frames waits for them (else its status, "paused", could come first). A tick already on its
+    way when Pause is pressed is cancelled by the Pause (`cancels`)."""
+    return "async (...args) => { if (window.ganPausing) await window.ganPausing; return args; }"
 
 
 def serve_plotly() -> None:

@@ -55,11 +55,16 @@ function onPause(drawFinal) {
     pausing = true;
     try {
       // the run pauses while the frame in hand is drawn; the final frame is drawn after it
+      const started = performance.now();
       const answer = server.pause({token: token, version: version});
       await drawing;
       const frame = await answer;
+      const answered = performance.now();
       const drawn = frame ? drawFinal(frame) : null;
       if (drawn) { drawing = drawn; await drawing; }
+      // for benchmarks: the final frame's wait (ask and the frame in hand) and its drawing
+      element.dataset.pauseAskMs = (answered - started).toFixed(1);
+      element.dataset.pauseDrawMs = (performance.now() - answered).toFixed(1);
     } catch (error) {
       /* the page's Pause handler still runs and says what happened */
     } finally {

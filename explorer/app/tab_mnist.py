@@ -18,7 +18,7 @@ from ..mnist.latent import seeded_noise
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .controls import whole_number
 from .explanations import MNIST_EXPLANATION
-from .live_figure import figure_server, pause_first, live_image
+from .live_figure import after_pause, figure_server, pause_first, live_image
 from .live_mnist import DEFAULTS, SAMPLE_SCALE, SLIDERS, TRAINING_THREADS  # noqa: F401  (tests read them)
 from .plotting import plot_of, timer_of
 
@@ -212,9 +212,10 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     common = [session, data_choice, data_folder]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
     play.click(on_play, common + values, outputs, **quiet, api_name="mnist_play")
-    timer.tick(on_tick, [session], outputs, **quiet, api_name="mnist_frame")
+    tick = timer.tick(on_tick, [session], outputs, **quiet, api_name="mnist_frame",
+                      js=after_pause())
     pause.click(on_pause, [session], outputs, **quiet, queue=False, api_name="mnist_pause",
-                js=pause_first("mnist-grid"))
+                cancels=[tick], js=pause_first("mnist-grid"))
     reset.click(on_reset, common + values, outputs, **quiet, api_name="mnist_reset")
     latent_outputs = [sample, nearest, latent_note]
     for slider in sliders:

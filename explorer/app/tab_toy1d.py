@@ -26,7 +26,7 @@ from ..toy.presets import PRESETS_1D
 from .controls import network_size_controls, whole_number
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY1D_EXPLANATION
-from .live_figure import figure_server, pause_first, live_figure
+from .live_figure import after_pause, figure_server, pause_first, live_figure
 from .live_toy1d import CONTROL_NAMES, DEFAULT_PRESET, VIEW_LIVE
 from .plotting import plot_of, timer_of
 
@@ -217,9 +217,10 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     quiet = dict(show_progress="hidden", concurrency_limit=None)
     # the API names a script uses (README: "Driving the app from a script")
     play.click(on_play, common + control_list, outputs, **quiet, api_name="toy1d_play")
-    timer.tick(on_tick, [session, show_d_star, show_half], outputs, **quiet, api_name="toy1d_frame")
+    tick = timer.tick(on_tick, [session, show_d_star, show_half], outputs, **quiet, api_name="toy1d_frame",
+                      js=after_pause())
     pause.click(on_pause, [session, show_d_star, show_half], outputs, **quiet, queue=False, api_name="toy1d_pause",
-                js=pause_first("toy1d-figure"))
+                cancels=[tick], js=pause_first("toy1d-figure"))
     reset.click(on_reset, common + control_list, outputs, **quiet, api_name="toy1d_reset")
     for button, kind in ((step_d, "step_d"), (step_g, "step_g"), (step_both, "step")):
         button.click(_manual_step(kind), common + control_list, outputs, **quiet, api_name=f"toy1d_{kind}")

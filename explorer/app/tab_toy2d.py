@@ -26,7 +26,7 @@ from ..toy.presets import PRESETS_2D
 from .controls import toy2d_remedies, toy2d_settings
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY2D_EXPLANATION
-from .live_figure import figure_server, pause_first, live_figure
+from .live_figure import after_pause, figure_server, pause_first, live_figure
 from .live_toy2d import (
     DEFAULT_LAYERS,
     DEFAULT_PRESET,
@@ -217,9 +217,10 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     quiet = dict(show_progress="hidden", concurrency_limit=None)
     # the API names a script uses (README: "Driving the app from a script")
     play.click(on_play, common + values, outputs, **quiet, api_name="toy2d_play")
-    timer.tick(on_tick, [session, layers], outputs, **quiet, api_name="toy2d_frame")
+    tick = timer.tick(on_tick, [session, layers], outputs, **quiet, api_name="toy2d_frame",
+                      js=after_pause())
     pause.click(on_pause, [session, layers], outputs, **quiet, queue=False, api_name="toy2d_pause",
-                js=pause_first("toy2d-figure", "toy2d-figure-plain"))
+                cancels=[tick], js=pause_first("toy2d-figure", "toy2d-figure-plain"))
     step.click(on_step, common + values, outputs, **quiet, api_name="toy2d_step")
     reset.click(on_reset, common + values, outputs, **quiet, api_name="toy2d_reset")
     twin.input(on_twin, common + values, outputs + [twin_column], **quiet)
