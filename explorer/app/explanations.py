@@ -13,9 +13,10 @@ So G learns almost nothing from the minimax loss just when it most needs to. Goo
 Black dotted: the data's density p_data. Green: the generator's density p_g, estimated from
 20,000 samples of G(z) on fixed noise. Blue dashed: the discriminator D(x), the probability it
 gives that x is real. Magenta: the best possible discriminator against the current G,
-D* = p_data / (p_data + p_g). Below, the z line (noise) and the x line: each arrow takes a fixed
+D* = p_data / (p_data + p_g), drawn only where p_data + p_g is not negligible (at least 1 % of its
+peak: where both vanish the ratio is undefined). Below, the z line (noise) and the x line: each arrow takes a fixed
 z to x = G(z); where arrows bunch together G contracts space and p_g is high. At the
-equilibrium p_g = p_data, D(x) = 1/2 everywhere and V(D, G) = −log 4.
+equilibrium p_g = p_data, D* = D(x) = 1/2 wherever there are data, and V(D, G) = −log 4.
 """
 
 TOY2D_EXPLANATION = """

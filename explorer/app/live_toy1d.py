@@ -144,7 +144,9 @@ class Toy1DTab:
         if self.metrics_resend.due((self.builds, len(run.history), run.history.latest.iteration), full):
             n = len(run.history)
             index = self.timeline_index if self.view == "timeline" else n - 1
-            out["timeline"] = {"maximum": max(n - 1, 1), "value": max(index, 0)}
+            # the slider counts iterations (a drag snaps to the nearest recorded snapshot)
+            out["timeline"] = {"maximum": max(run.history.latest.iteration, 1),
+                               "value": run.history[max(index, 0)].iteration}
             out["metrics"] = figure_json(plots1d.metrics_figure(run.history.traces))
         if self.panels_resend.due((self.builds, len(run.panels.panels)), full):
             out["panels"] = figure_json(plots1d.panels_figure(run.panels.ordered()))
@@ -185,7 +187,9 @@ class Toy1DTab:
         if name == "timeline":
             slot.pause()
             if self.run is not None:
-                self.view, self.timeline_index = "timeline", int(request.get("index") or 0)
+                wanted = float(request.get("iteration") or 0)
+                self.view, self.timeline_index = "timeline", min(
+                    range(len(self.run.history)), key=lambda i: abs(self.run.history[i].iteration - wanted))
             return self.outputs(slot, request)
         if name == "overlay":
             self.overlays = (request.get("show_d_star", True), request.get("show_half", True))

@@ -158,9 +158,9 @@ def on_view(engine: LiveEngine, choice, show_d_star, show_half):
                                                        "show_half": show_half}))
 
 
-def on_timeline(engine: LiveEngine, index, show_d_star, show_half):
-    """Scrubbing the timeline pauses the run and shows the recorded snapshot."""
-    return _render(outputs_or_message(engine, "timeline", {"index": index, "show_d_star": show_d_star,
+def on_timeline(engine: LiveEngine, iteration, show_d_star, show_half):
+    """Scrubbing the timeline pauses the run and shows the snapshot recorded nearest `iteration`."""
+    return _render(outputs_or_message(engine, "timeline", {"iteration": iteration, "show_d_star": show_d_star,
                                                            "show_half": show_half}))
 
 
@@ -188,8 +188,9 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
                 step_both = gr.Button("Step D+G", elem_id="toy1d-step", min_width=80)
                 reset = gr.Button("↺ Reset", variant="stop", elem_id="toy1d-reset", min_width=80)
             status = gr.Markdown("Press ▶ Play to train.", elem_id="toy1d-status")
-            timeline = gr.Slider(0, 1, value=0, step=1, label="timeline: drag to scrub back through the run",
-                                 elem_id="toy1d-timeline")
+            timeline = gr.Slider(0, 1, value=0, step=1, elem_id="toy1d-timeline",
+                                 label="timeline, in iterations: drag to scrub back through the run "
+                                       "(to the nearest snapshot)")
             panels_plot = gr.Plot(label="the paper's panels (a)-(d), captured from this run", show_label=False,
                                   elem_id="toy1d-panels")
             view = gr.Radio(PANEL_CHOICES, value=VIEW_LIVE, label="show in the figure", elem_id="toy1d-view")

@@ -22,6 +22,17 @@ HALF_COLOR = "#888888"
 ARROW_COLOR = "rgba(60, 60, 60, 0.55)"
 
 NOISE_NAMES = {"uniform": "uniform on [-1, 1]", "gaussian": "N(0, 1)"}
+# D* = p_data / (p_data + p_g) is drawn only where p_data + p_g is at least this share of its
+# peak: where both densities are almost zero the ratio is undefined in all but name, and its
+# jumps to 0 or 1 there say nothing about the game
+D_STAR_SHOWN_ABOVE = 0.01
+
+
+def shown_optimal_discriminator(s: Snapshot1D) -> np.ndarray:
+    """D* of the snapshot where it is drawn (D_STAR_SHOWN_ABOVE), NaN (a gap) elsewhere."""
+    total = s.p_data + s.p_g
+    peak = float(np.nanmax(total)) if np.any(np.isfinite(total)) else 0.0
+    return np.where(total >= D_STAR_SHOWN_ABOVE * peak, s.d_star, np.nan)
 
 
 def _z_to_axis(z: np.ndarray, z_range: tuple[float, float], x_range: tuple[float, float]) -> np.ndarray:
@@ -56,7 +67,8 @@ def figure_1d(
         _line(s.x, s.p_data, "p_data(x): real data density", DATA_COLOR, "dot"),
         _line(s.x, s.p_g, "p_g(x): generator density (KDE of G(z))", GENERATOR_COLOR),
         _line(s.x, s.d, "D(x): discriminator, P(x is real)", DISCRIMINATOR_COLOR, "dash", yaxis="y2"),
-        _line(s.x, s.d_star, "D*(x) = p_data / (p_data + p_g): optimal D", D_STAR_COLOR, "dashdot",
+        _line(s.x, shown_optimal_discriminator(s), "D*(x) = p_data / (p_data + p_g): optimal D "
+              "(drawn where p_data + p_g is not negligible)", D_STAR_COLOR, "dashdot",
               1.8, yaxis="y2", visible=True if show_d_star else "legendonly"),
         _line(x_range, half, "D = 1/2: equilibrium", HALF_COLOR, "longdash", 1, yaxis="y2",
               visible=True if show_half else "legendonly"),
@@ -141,7 +153,8 @@ def readout_markdown(s: Snapshot1D) -> str:
         f"V(D, G) = **{s.value:.4f}**; optimum −log 4 = {-LOG4:.4f}; "
         f"gap {s.value + LOG4:+.4f}  \n"
         f"mean |D(x) − ½| on the data's support: **{s.d_deviation:.3f}**  \n"
-        f"D(x) on real batch {s.d_real:.3f} · D(G(z)) on fake batch {s.d_fake:.3f}"
+        + (f"D(x) on real batch {s.d_real:.3f} · D(G(z)) on fake batch {s.d_fake:.3f}"
+           if math.isfinite(s.d_real) and math.isfinite(s.d_fake) else "D on the real and fake batches: after the first update")
     )
 
 
@@ -171,6 +184,9 @@ def metrics_figure(traces: dict[str, list[float]], height: int = 260) -> dict:
     data = [_line(iterations, js, "JS divergence", GENERATOR_COLOR, width=2),
             _line(iterations, list(traces["value_function"]), "V(D, G)", DISCRIMINATOR_COLOR, width=2,
                   xaxis="x2", yaxis="y2")]
+    if len(iterations) < 2:  # one measurement (a fresh run): a point, not an empty plot
+        for trace in data:
+            trace["mode"] = "lines+markers"
     if iterations:
         data.append(_line([iterations[0], iterations[-1]], [-LOG4, -LOG4], "−log 4", HALF_COLOR, "dash",
                           width=2, xaxis="x2", yaxis="y2"))

@@ -156,3 +156,16 @@ def test_a_frame_request_before_any_run_is_harmless(pool):
     out = tab.on_tick(engine, True, True)
     assert "seed is empty" in out[STATUS]
     assert "Press ▶ Play" in tab.on_tick(LiveEngine(pool, "toy1d"), True, True)[STATUS]
+
+
+def test_the_timeline_counts_iterations_and_snaps_to_the_nearest_snapshot(pool):
+    engine = LiveEngine(pool, "toy1d")
+    values = _values(ToyConfig(steps=300, snapshot_every=25))
+    tab.on_reset(engine, "goodfellow-fig1", True, True, *values)
+    tab.on_play(engine, "goodfellow-fig1", True, True, *values)
+    _wait_until_paused(engine)
+    final = engine.call("frame", {"full": True})
+    assert final["timeline"] == {"maximum": 300, "value": 300}  # iterations, not snapshots
+    scrubbed = engine.call("timeline", {"iteration": 137})
+    assert scrubbed["timeline"]["value"] == 125  # the snapshot recorded nearest iteration 137
+    assert "Iteration 125" in scrubbed["readout"]

@@ -73,3 +73,19 @@ def test_side_plots_draw_the_measurements():
     # near D(G(z)) = 0 the minimax loss is flat and the non-saturating one steep
     assert abs(minimax.y[1] - minimax.y[0]) < abs(non_saturating.y[1] - non_saturating.y[0]) / 100
     assert "non-saturating" in non_saturating.name
+
+
+def test_d_star_is_drawn_only_where_the_densities_are_not_negligible():
+    snapshot = _run().current()
+    drawn = np.asarray(_trace(plots1d.figure_1d(snapshot), "D*(x)")["y"], dtype=float)
+    total = snapshot.p_data + snapshot.p_g
+    negligible = total < plots1d.D_STAR_SHOWN_ABOVE * total.max()
+    assert negligible.any() and np.isnan(drawn[negligible]).all()  # the tails: a gap, not 0 or 1
+    assert np.allclose(drawn[~negligible], snapshot.d_star[~negligible], equal_nan=True)
+
+
+def test_a_fresh_run_reads_without_nan_and_its_curves_show_a_point():
+    run = _run(0)
+    assert "nan" not in plots1d.readout_markdown(run.current()).lower()
+    metrics = plots1d.metrics_figure(run.history.traces)
+    assert len(metrics["data"][0]["x"]) == 1 and "markers" in metrics["data"][0]["mode"]
