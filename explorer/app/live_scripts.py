@@ -135,8 +135,9 @@ function paint(plot, canvas, traces, moving) {
     const t = traces[index];
     if (!t || t.visible === false || t.visible === 'legendonly' || !t.x) continue;
     const xa = axis(plot, t.xaxis, 'x'), ya = axis(plot, t.yaxis, 'y');
-    if (!xa || !ya || !xa.l2p || !ya.l2p) continue;
-    const px = (v) => xa._offset + xa.l2p(v), py = (v) => ya._offset + ya.l2p(v);
+    if (!xa || !ya || !xa.c2p || !ya.c2p) continue;
+    // c2p: data to pixels, a log axis included (l2p alone takes the log already taken)
+    const px = (v) => xa._offset + xa.c2p(v), py = (v) => ya._offset + ya.c2p(v);
     ctx.save();
     ctx.beginPath(); ctx.rect(xa._offset, ya._offset, xa._length, ya._length); ctx.clip();
     ctx.globalAlpha = t.opacity === undefined ? 1 : t.opacity;

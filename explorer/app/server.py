@@ -10,7 +10,7 @@ make_offline()
 
 import gradio as gr  # noqa: E402  (after the environment is made offline)
 
-from . import tab_mnist, tab_toy1d, tab_toy2d  # noqa: E402
+from . import tab_dirac, tab_mnist, tab_toy1d, tab_toy2d  # noqa: E402
 from .engine import WorkerPool  # noqa: E402
 
 TITLE = "GAN Explorer"
@@ -32,6 +32,8 @@ def build_app(pool: WorkerPool | None = None) -> gr.Blocks:
                 tab_toy1d.build_tab(demo, pool)
             with gr.Tab("2-D: mode collapse and its remedies", id="toy2d", elem_id="tab-toy2d"):
                 tab_toy2d.build_tab(demo, pool)
+            with gr.Tab("Why GANs circle: the Dirac GAN", id="dirac", elem_id="tab-dirac"):
+                tab_dirac.build_tab(demo, pool)
             with gr.Tab("DCGAN on MNIST", id="mnist", elem_id="tab-mnist"):
                 tab_mnist.build_tab(demo, pool)
         # a page closed (Gradio keeps its state an hour): its runs are freed at once

@@ -43,6 +43,7 @@ TAB_MODULES = {
     "toy1d": "explorer.app.live_toy1d",
     "toy2d": "explorer.app.live_toy2d",
     "mnist": "explorer.app.live_mnist",
+    "dirac": "explorer.app.live_dirac",
 }
 
 PLAYING, WAITING, PAUSED, EMPTY = "playing", "waiting", "paused", "empty"
@@ -120,6 +121,12 @@ class Slot:
     def training(self) -> bool:
         """True while the worker trains this run."""
         return self.state == PLAYING
+
+    def wait_seconds(self) -> float:
+        """Seconds until the run's next step is due: 0 for a run that trains flat out; a paced
+        run (one with `wait_seconds`, the Dirac GAN's) says when."""
+        paced = getattr(self.tab.run, "wait_seconds", None)
+        return paced() if paced is not None else 0.0
 
     def start(self) -> None:
         """A place was given: train from now on."""
@@ -262,9 +269,10 @@ class Worker:
     def serve(self) -> None:
         """Answer commands and train until the server closes the connection."""
         while True:
-            playing = [slot for slot in self.slots.values() if slot.training]
-            # with nothing to train, wait for a command; else only look whether one came
-            wait = 0.0 if playing else 0.5
+            # with nothing to train, wait for a command; else only look whether one came (a
+            # paced run, the Dirac GAN's, is waited for until its next step is due)
+            waits = [slot.wait_seconds() for slot in self.slots.values() if slot.training]
+            wait = min(waits + [0.5])
             try:
                 while self.connection.poll(wait):
                     message = self.connection.recv()
@@ -277,7 +285,7 @@ class Worker:
             self.check_orphans()
             for slot in self.places.fill():  # places freed since: the runs waiting longest start
                 slot.start()
-            playing = [slot for slot in self.slots.values() if slot.training]
+            playing = [slot for slot in self.slots.values() if slot.training and slot.wait_seconds() == 0.0]
             if playing:
                 self._train(fairest(playing))
 

@@ -35,6 +35,7 @@ second, so the app and the CLI draw the whole field and the trajectory at once.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -196,25 +197,34 @@ def closed_form_eigenvalues(config: DiracConfig) -> np.ndarray | None:
     return np.array([(-damping + root) / 2, (-damping - root) / 2])
 
 
+def _pairs(values: np.ndarray | None) -> list[list[float]] | None:
+    """Complex values as [real, imaginary] pairs, the positive imaginary part first."""
+    if values is None:
+        return None
+    return [[float(np.real(v)), float(np.imag(v))] for v in sorted(values, key=lambda v: -np.imag(v))]
+
+
+def eigenvalues(config: DiracConfig) -> dict:
+    """At the equilibrium: the field's Jacobian's eigenvalues ('field', numerically, and
+    'closed', the closed form) as [real, imaginary] pairs, and the moduli of one update's
+    eigenvalues ('update'); None for WGAN-GP, whose field jumps at ψ = 0."""
+    smooth = config.regulariser != "wgan-gp"
+    update = np.linalg.eigvals(update_jacobian(config)) if smooth else None
+    return {"field": _pairs(np.linalg.eigvals(field_jacobian(config))) if smooth else None,
+            "closed": _pairs(closed_form_eigenvalues(config)),
+            "update": _pairs(update),
+            "update_moduli": sorted(float(abs(v)) for v in update) if update is not None else None}
+
+
 def summary(config: DiracConfig, path: np.ndarray) -> dict:
     """What a run measured: the start and final distance to the equilibrium, their ratio,
     whether it was still growing over the last tenth, whether it overflowed, and the
-    eigenvalues (the field's Jacobian at (0, 0), numerically and in closed form, and the
-    update's, with their moduli; None for WGAN-GP, whose field jumps at ψ = 0)."""
+    eigenvalues at the equilibrium (`eigenvalues`)."""
     d = distances(path)
     finite = np.isfinite(d)
     last = int(np.flatnonzero(finite)[-1])
     tenth = max(1, last // 10)
-    smooth = config.regulariser != "wgan-gp"  # WGAN-GP's field jumps at ψ = 0: no Jacobian there
-    field = np.linalg.eigvals(field_jacobian(config)) if smooth else None
-    update = np.linalg.eigvals(update_jacobian(config)) if smooth else None
-    closed = closed_form_eigenvalues(config)
-
-    def pairs(values: np.ndarray | None) -> list[list[float]] | None:
-        if values is None:
-            return None
-        return [[float(np.real(v)), float(np.imag(v))] for v in sorted(values, key=lambda v: -np.imag(v))]
-
+    eigen = eigenvalues(config)
     return {
         "start_distance": float(d[0]),
         "final_distance": float(d[last]),
@@ -224,8 +234,95 @@ def summary(config: DiracConfig, path: np.ndarray) -> dict:
         "overflowed": bool(last < len(d) - 1),
         "final_theta": float(path[last, 0]),
         "final_psi": float(path[last, 1]),
-        "field_eigenvalues": pairs(field),
-        "field_eigenvalues_closed_form": pairs(closed),
-        "update_eigenvalues": pairs(update),
-        "update_eigenvalue_moduli": sorted(float(abs(v)) for v in update) if update is not None else None,
+        "field_eigenvalues": eigen["field"],
+        "field_eigenvalues_closed_form": eigen["closed"],
+        "update_eigenvalues": eigen["update"],
+        "update_eigenvalue_moduli": eigen["update_moduli"],
     }
+
+
+# the app's live view plays the game at this many steps a second (a person can follow a spiral
+# of a few hundred steps; the whole of 1,000 steps takes about 8 s)
+STEPS_PER_SECOND = 120.0
+
+
+class DiracRun:
+    """Simultaneous and alternating descent on the same regularised game from the same start,
+    played step by step at STEPS_PER_SECOND of wall time (the run protocol of core.run, paced:
+    `wait_seconds` says when its next step is due, so a worker trains other runs meanwhile).
+    The alternating one takes the config's k D steps; simultaneous descent always one."""
+
+    def __init__(self, config: DiracConfig, steps_per_second: float = STEPS_PER_SECOND) -> None:
+        self.config = config
+        self.steps_per_second = steps_per_second
+        self.configs = {"simultaneous": config.replace(method="simultaneous", k_d_steps=1),
+                        "alternating": config.replace(method="alternating")}
+        start = (config.start_theta, config.start_psi)
+        self.paths: dict[str, list[tuple[float, float]]] = {name: [start] for name in self.configs}
+        self.overflowed: dict[str, bool] = {name: False for name in self.configs}
+        self._next_due = 0.0  # time.monotonic() of the next step while playing
+
+    @property
+    def iteration(self) -> int:
+        """Steps taken so far."""
+        return len(self.paths["simultaneous"]) - 1
+
+    @property
+    def budget(self) -> int:
+        """The config's steps."""
+        return self.config.steps
+
+    @property
+    def finished(self) -> bool:
+        """True once the config's steps are taken."""
+        return self.iteration >= self.config.steps
+
+    def step(self) -> None:
+        """One step of each method (a run that overflowed stays where it was)."""
+        for name, config in self.configs.items():
+            theta, psi = self.paths[name][-1]
+            if not self.overflowed[name]:
+                theta, psi = step(theta, psi, config)
+                if not (math.isfinite(theta) and math.isfinite(psi)) or abs(theta) + abs(psi) > 1e12:
+                    self.overflowed[name] = True
+                    theta, psi = self.paths[name][-1]
+            self.paths[name].append((theta, psi))
+
+    def wait_seconds(self) -> float:
+        """Seconds until the next step is due (0: now)."""
+        return max(0.0, self._next_due - time.monotonic())
+
+    def advance_for(self, seconds: float, until: int | None = None) -> int:
+        """Take the steps due by now (at least one), at most to `until`; returns how many. After a
+        pause the pace starts again from now (no burst for the time paused)."""
+        now = time.monotonic()
+        behind = now - self._next_due
+        if 0.0 <= behind < 0.5:  # on pace: the steps due since the last
+            base, due = self._next_due, 1 + int(behind * self.steps_per_second)
+        else:  # a start, or back from a pause: from now on
+            base, due = now, 1
+        limit = self.config.steps if until is None else min(until, self.config.steps)
+        done = 0
+        while done < due and self.iteration < limit:
+            self.step()
+            done += 1
+        self._next_due = base + max(done, 1) / self.steps_per_second
+        return done
+
+    def path(self, name: str) -> np.ndarray:
+        """The (θ, ψ) so far of `name` ('simultaneous' or 'alternating'), steps + 1 x 2."""
+        return np.asarray(self.paths[name], dtype=np.float64)
+
+
+def field_grid(config: DiracConfig, extent: float, points: int = 15) -> tuple[np.ndarray, ...]:
+    """The vector field on a points x points grid over [−extent, extent]²: (θ, ψ, v_θ, v_ψ),
+    each points x points."""
+    axis = np.linspace(-extent, extent, points)
+    theta, psi = np.meshgrid(axis, axis)
+    g, d = vector_field(theta, psi, config)
+    return theta, psi, np.asarray(g), np.asarray(d)
+
+
+def plane_extent(config: DiracConfig) -> float:
+    """The half-width of the (θ, ψ) plane a view shows: the start and room for a spiral."""
+    return max(2.5, 2.6 * max(abs(config.start_theta), abs(config.start_psi)))
