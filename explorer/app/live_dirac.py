@@ -13,7 +13,7 @@ from .worker import Slot
 # the controls of the tab, in order: the DiracConfig field each sets
 CONTROL_NAMES = ("regulariser", "gamma", "g_lr", "d_lr", "k_d_steps", "steps", "start_theta", "start_psi")
 # what never moves in the figure: the field, the equilibrium, the start
-STILL_TRACES = ("the vector field v(θ, ψ)", "equilibrium (0, 0)", "start")
+STILL_TRACES = ("click to start here", "the vector field v(θ, ψ)", "equilibrium (0, 0)", "start")
 
 
 def config_from_controls(values: list) -> DiracConfig:
@@ -64,13 +64,16 @@ class DiracTab:
         return "new run ready: press ▶ Play"
 
     def apply(self, request: dict) -> str:
-        """Play's settings: a new number of steps applies now; other changes on Reset."""
+        """Play's settings: a new number of steps applies now; other changes (a start picked on
+        the plane, a regulariser) start the game again from them: a run here is two numbers."""
         config = config_from_controls(request.get("values") or [])
         run = self.run
-        differ = [name for name in CONTROL_NAMES if name != "steps" and getattr(config, name) != getattr(run.config, name)]
+        if config.replace(steps=run.config.steps) != run.config:
+            self.build(request)
+            return "new settings: started again from the start"
         if config.steps != run.config.steps:
             run.config = run.config.replace(steps=config.steps)
-        return "changed settings apply on ↺ Reset" if differ else ""
+        return ""
 
     def outputs(self, slot: Slot, request: dict) -> dict:
         """The status and the readout (the figure draws itself)."""

@@ -78,13 +78,16 @@ def serve_plotly() -> None:
     gr.set_static_paths([str(PLOTLY_JS.parent)])
 
 
-def live_figure(elem_id: str, functions: list[Callable[[dict], dict]], height: int = 600) -> gr.HTML:
+def live_figure(elem_id: str, functions: list[Callable[[dict], dict]], height: int = 600,
+                click_sets: tuple[str, str, str] | None = None) -> gr.HTML:
     """The live figure; `functions` (figure_server's): `frame({'token', 'version'})` answers the page's frame requests with
     {'version', 'data', 'layout' (when the page has none or an old one), 'title', 'label',
     'playing'}, or {'playing'} alone when nothing changed. Its value is the page's token, an
     unguessable key to the page's run, which a handler sets when the page loads (the frame
     requests skip Gradio's queue, so they carry no session of their own); `pause` as
-    figure_server says, called by a Pause button's js (pause_first)."""
+    figure_server says, called by a Pause button's js (pause_first). `click_sets`: (the elem_id
+    of a number box, of another, of a button): a click in the first subplot puts its x and y
+    into the boxes and presses the button (the Dirac GAN's start)."""
     serve_plotly()
     return gr.HTML(
         value="",
@@ -95,6 +98,7 @@ def live_figure(elem_id: str, functions: list[Callable[[dict], dict]], height: i
         server_functions=functions,
         elem_id=elem_id,
         figure_id=elem_id,
+        click_sets=json.dumps(list(click_sets)) if click_sets else "",
         height=height,
         padding=False,
     )

@@ -183,6 +183,25 @@ function paint(plot, canvas, traces, moving) {
   }
 }
 
+// a click in the first subplot sets two number boxes to its x and y and presses a button
+// (props.click_sets: their elem_ids), as if typed and pressed
+function hookClicks(plot) {
+  const [xId, yId, buttonId] = JSON.parse(props.click_sets);
+  plot.clickSets = true;
+  plot.on('plotly_click', (event) => {
+    const point = event.points && event.points[0];
+    if (!point || (point.xaxis && point.xaxis._id !== 'x')) return;
+    for (const [id, value] of [[xId, point.x], [yId, point.y]]) {
+      const box = document.querySelector(`#${id} input`);
+      if (!box) return;
+      box.value = String(Math.round(value * 100) / 100);
+      box.dispatchEvent(new Event('input', {bubbles: true}));
+      box.dispatchEvent(new Event('change', {bubbles: true}));
+    }
+    setTimeout(() => { const button = document.getElementById(buttonId); if (button) button.click(); }, 50);
+  });
+}
+
 async function draw(frame, plot) {
   const started = performance.now();
   if (frame.layout) { layout = JSON.parse(frame.layout); stubs = []; }
@@ -201,6 +220,7 @@ async function draw(frame, plot) {
     if (frame.title !== undefined && layout) layout.title = Object.assign({}, layout.title, {text: frame.title});
     await window.Plotly.react(plot, given, layout, config);
     shown = given;
+    if (props.click_sets && !plot.clickSets) hookClicks(plot);
   }
   if (canvas) paint(plot, canvas, full, moving);
   version = frame.version;

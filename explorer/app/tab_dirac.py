@@ -71,12 +71,15 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     session = gr.State(LiveEngine(pool, "dirac"), delete_callback=LiveEngine.close)
     with gr.Row():
         with gr.Column(scale=3):
-            figure = live_figure("dirac-figure", figure_server(pool), height=520)
+            # a click on the plane picks the start and plays from there
+            figure = live_figure("dirac-figure", figure_server(pool), height=520,
+                                 click_sets=("dirac-theta", "dirac-psi", "dirac-play"))
             with gr.Row():
                 play = gr.Button("▶ Play", variant="primary", elem_id="dirac-play", min_width=80)
                 pause = gr.Button("❚❚ Pause", elem_id="dirac-pause", min_width=80)
                 reset = gr.Button("↺ Reset", variant="stop", elem_id="dirac-reset", min_width=80)
-            status = gr.Markdown("Press ▶ Play to start.", elem_id="dirac-status")
+            status = gr.Markdown("Press ▶ Play to start, or click on the plane to start from there.",
+                                 elem_id="dirac-status")
             gr.Markdown(DIRAC_EXPLANATION)
         with gr.Column(scale=1, min_width=300):
             readout = gr.Markdown(elem_id="dirac-readout")

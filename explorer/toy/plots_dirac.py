@@ -33,7 +33,11 @@ def figure_dirac(config: DiracConfig, field: tuple[np.ndarray, ...], extent: flo
                  paths: dict[str, np.ndarray], height: int = 520) -> dict:
     """The plane (the field, the equilibrium, the start, each method's path and where it is now)
     and, right, each method's distance to the equilibrium against the step (log scale)."""
-    data = [_field_arrows(*field, extent),
+    # an invisible grid over the plane: a click anywhere on it picks a start (the page's hook)
+    grid = np.linspace(-extent, extent, 81)
+    catcher = {"type": "heatmap", "x": grid, "y": grid, "z": np.zeros((81, 81)), "opacity": 0.0,
+               "showscale": False, "name": "click to start here", "hovertemplate": "start here: θ %{x:.2f}, ψ %{y:.2f}<extra></extra>"}
+    data = [catcher, _field_arrows(*field, extent),
             {"type": "scatter", "mode": "markers", "x": [0.0], "y": [0.0], "name": "equilibrium (0, 0)",
              "marker": {"symbol": "star", "size": 14, "color": "black"}},
             {"type": "scatter", "mode": "markers", "x": [config.start_theta], "y": [config.start_psi],

@@ -1,5 +1,6 @@
 """The Dirac GAN tab in a real browser (Debian's headless Chromium): Play draws both paths step
-by step, Pause stops them with the figure final, and R1 after Reset spirals in."""
+by step, Pause stops them with the figure final, a click on the plane starts the game there,
+and R1 after Reset spirals in."""
 
 from __future__ import annotations
 
@@ -41,6 +42,18 @@ def test_play_draws_the_paths_pause_stops_and_r1_spirals_in(browser, app):
         page.wait_for_timeout(1000)
         assert _iteration(page) == stopped_at and frames_since_paused(page, "#dirac-figure") == 0
         assert "spirals out" in page.locator("#dirac-readout").inner_text()
+        # a click on the plane: the start moves there and the game plays from it
+        box = page.evaluate(
+            "() => { const p = document.querySelector('#dirac-figure .live-plot'), r = p.getBoundingClientRect(),"
+            " xa = p._fullLayout.xaxis, ya = p._fullLayout.yaxis;"
+            " return [r.left + xa._offset + xa.l2p(-1.5), r.top + ya._offset + ya.l2p(0.5)]; }")
+        page.mouse.click(*box)
+        page.wait_for_function(
+            "() => document.querySelector('#dirac-status').innerText.includes('started again')", timeout=15_000)
+        theta = float(page.locator("#dirac-theta input").input_value())
+        psi = float(page.locator("#dirac-psi input").input_value())
+        assert abs(theta + 1.5) < 0.2 and abs(psi - 0.5) < 0.2, (theta, psi)  # a few pixels, a grid cell
+        pause_and_settle(page, "dirac", FIGURE_TITLE)
         # R1, then Reset: the eigenvalues say it spirals in
         page.locator("#dirac-regulariser input").fill("R1")
         page.keyboard.press("Enter")
