@@ -30,9 +30,9 @@ def build_app(pool: WorkerPool | None = None) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("1-D: Goodfellow Figure 1", id="toy1d", elem_id="tab-toy1d"):
                 tab_toy1d.build_tab(demo, pool)
-            with gr.Tab("2-D: mode collapse and its remedies", id="toy2d", elem_id="tab-toy2d"):
+            with gr.Tab("2-D: mode collapse", id="toy2d", elem_id="tab-toy2d"):
                 tab_toy2d.build_tab(demo, pool)
-            with gr.Tab("Why GANs circle: the Dirac GAN", id="dirac", elem_id="tab-dirac"):
+            with gr.Tab("Why GANs circle", id="dirac", elem_id="tab-dirac"):
                 tab_dirac.build_tab(demo, pool)
             with gr.Tab("DCGAN on MNIST", id="mnist", elem_id="tab-mnist"):
                 tab_mnist.build_tab(demo, pool)

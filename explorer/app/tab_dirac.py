@@ -70,7 +70,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     values = dict(zip(CONTROL_NAMES, controls_from_config(defaults)))
     session = gr.State(LiveEngine(pool, "dirac"), delete_callback=LiveEngine.close)
     with gr.Row():
-        with gr.Column(scale=3):
+        with gr.Column(scale=3, min_width=560):  # narrower screens: the controls go below
             # a click on the plane picks the start and plays from there
             figure = live_figure("dirac-figure", figure_server(pool), height=520,
                                  click_sets=("dirac-theta", "dirac-psi", "dirac-play"))

@@ -178,7 +178,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     # a closed page's state is deleted by Gradio, which frees its run's slot in the worker
     session = gr.State(LiveEngine(pool, "toy1d"), delete_callback=LiveEngine.close)
     with gr.Row():
-        with gr.Column(scale=3):
+        with gr.Column(scale=3, min_width=560):  # narrower screens: the controls go below
             figure = live_figure("toy1d-figure", figure_server(pool), height=600)
             with gr.Row():
                 play = gr.Button("▶ Play", variant="primary", elem_id="toy1d-play", min_width=80)

@@ -67,8 +67,8 @@ def figure_1d(
         _line(s.x, s.p_data, "p_data(x): real data density", DATA_COLOR, "dot"),
         _line(s.x, s.p_g, "p_g(x): generator density (KDE of G(z))", GENERATOR_COLOR),
         _line(s.x, s.d, "D(x): discriminator, P(x is real)", DISCRIMINATOR_COLOR, "dash", yaxis="y2"),
-        _line(s.x, shown_optimal_discriminator(s), "D*(x) = p_data / (p_data + p_g): optimal D "
-              "(drawn where p_data + p_g is not negligible)", D_STAR_COLOR, "dashdot",
+        _line(s.x, shown_optimal_discriminator(s), "D*(x) = p_data / (p_data + p_g): optimal D, where defined",
+              D_STAR_COLOR, "dashdot",
               1.8, yaxis="y2", visible=True if show_d_star else "legendonly"),
         _line(x_range, half, "D = 1/2: equilibrium", HALF_COLOR, "longdash", 1, yaxis="y2",
               visible=True if show_half else "legendonly"),

@@ -30,7 +30,7 @@ def test_play_draws_the_paths_pause_stops_and_r1_spirals_in(browser, app):
     page = context.new_page()
     try:
         page.goto(app.url)
-        page.get_by_role("tab", name=re.compile("Dirac")).click()
+        page.get_by_role("tab", name=re.compile("circle")).click()
         page.wait_for_selector(FIGURE_TITLE, timeout=30_000)
         assert _iteration(page) == 0
         legend = page.locator("#dirac-figure").inner_text()
