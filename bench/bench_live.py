@@ -131,7 +131,7 @@ class LiveApp:
         self.tab, _, request, self.figures, self.step = SCENARIOS[scenario]
         self.trace = Path(tempfile.mkdtemp()) / "training-trace.txt"
         self.pauses: list[dict] = []  # the Pause measurements, one per pause
-        self.finals: list[list] = []  # per pause, each figure's final frame: ms asked, ms drawn
+        self.finals: list[list] = []  # per pause, each figure's final frame: ms asked, ms drawn, 'server/worker' ms
         self.server, url = start_app(env={TRACE_ENV: str(self.trace)})
         self.browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
                                                   args=CHROMIUM_ARGS)
@@ -188,7 +188,7 @@ class LiveApp:
         page.evaluate("() => { window.__status.length = 0; }")
         page.click(f"#{self.tab}-pause")
         page.wait_for_timeout(1500)
-        clicked, epoch = page.evaluate("[window.__pauseClicked, window.__pauseEpoch]")
+        clicked, epoch, drawn = page.evaluate("[window.__pauseClicked, window.__pauseEpoch, window.ganPausedAt]")
         said = [s["time"] for s in page.evaluate("window.__status") if "paused" in s["text"] and s["time"] >= clicked]
         lines = self.trace.read_text().splitlines() if self.trace.exists() else []
         events = [(line.rsplit(" ", 1)[0], float(line.rsplit(" ", 1)[1])) for line in lines]
@@ -199,7 +199,7 @@ class LiveApp:
         final = _iteration(status[0]) if status else 0
         after = [f for seen in frames.values() for f in seen if said and f["time"] > said[0] + 50]
         finals = page.evaluate("(ids) => ids.map((id) => { const e = document.querySelector(`#${id} .live-figure`)"
-                               ".parentElement; return [id, e.dataset.pauseAskMs, e.dataset.pauseDrawMs]; })",
+                               ".parentElement; return [id, e.dataset.pauseAskMs, e.dataset.pauseDrawMs, e.dataset.pauseServerMs]; })",
                                self.figures)
         self.finals.append(finals)
         if after:
@@ -210,6 +210,7 @@ class LiveApp:
         return {"stopped_s": stopped[0] if stopped else float("nan"),
                 "reached_s": reached[0] - epoch if reached else float("nan"),
                 "said_s": (said[0] - clicked) / 1000 if said else float("nan"), "frames_after": len(after),
+                "finals_drawn_s": (drawn - clicked) / 1000 if drawn and drawn >= clicked else float("nan"),
                 "frames_beyond": sum(1 for f in after if _iteration(f["text"]) > final)}
 
     def pause_after_play(self, seconds: float) -> dict:
@@ -271,9 +272,12 @@ def run_scenario(playwright, scenario: str, blocks: int, seconds: float) -> None
     for index, figure in enumerate(app.figures):
         asked = [float(f[index][1]) for f in app.finals if f[index][1]]
         drawn = [float(f[index][2]) for f in app.finals if f[index][2]]
+        made = [tuple(float(v) for v in f[index][3].split("/")) for f in app.finals if f[index][3]]
         if asked:
-            print(f"  {figure} final frame: asked {statistics.median(asked):.0f} ms, drawn {statistics.median(drawn):.0f} ms "
-                  "(medians; the Pause's js waits for both)")
+            print(f"  {figure} final frame: asked {statistics.median(asked):.0f} ms (of which made: server "
+                  f"{statistics.median(m[0] for m in made):.0f} ms, worker {statistics.median(m[1] for m in made):.0f} ms), "
+                  f"drawn {statistics.median(drawn):.0f} ms (medians; the Pause's js waits for both)")
+    print(f"Pause -> final frames   : {spread('finals_drawn_s')} (drawn; then the Pause handler's round trip)")
     print(f"Pause -> page 'paused'  : {spread('said_s')}; frames drawn after: "
           f"{sum(p['frames_after'] for p in pauses)} (the figure catching up to where training stopped), "
           f"{sum(p['frames_beyond'] for p in pauses)} beyond it")

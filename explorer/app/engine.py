@@ -19,6 +19,7 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -325,20 +326,24 @@ class LiveEngine:
         with self.frame_lock:
             if pane in self.frames_in_flight or now - self.last_frame.get(pane, -1.0) < FRAME_MIN_SECONDS:
                 return {"playing": self.playing, "wait_ms": 100}
-        answer = self.final_frame(pane, version)
+        answer = self._framed(pane, lambda: self.call("live", {"pane": pane, "version": version}))
         wait = self.pool.pace(self)
         if answer.get("playing") and wait > answer.get("wait_ms", 0):
             answer["wait_ms"] = wait
         return answer
 
-    def final_frame(self, pane: str, version: str | None) -> dict:
-        """The frame of `pane` as the run stands now, asked of the worker whatever the pacing
-        (after Pause: the page draws it before it says "paused"; `frame` paces the others)."""
+    def pause_frame(self, pane: str, version: str | None) -> dict:
+        """Pause the run and answer the final frame of `pane`, in one command that goes ahead of
+        the page's others (the page draws it before it says "paused"), in the view the run was
+        played in: frames.view_key."""
+        return self._framed(pane, lambda: self.call("pause", {"pane": pane, "version": version, "frame": True}))
+
+    def _framed(self, pane: str, ask: Callable[[], dict]) -> dict:
         with self.frame_lock:
             self.frames_in_flight.add(pane)
             self.last_frame[pane] = time.monotonic()
         try:
-            answer = self.call("live", {"pane": pane, "version": version})
+            answer = ask()
         finally:
             with self.frame_lock:
                 self.frames_in_flight.discard(pane)

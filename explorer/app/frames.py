@@ -62,6 +62,14 @@ def frame_version(layout_key: str, trace_keys: list[str]) -> str:
     return layout_key + "|" + ",".join(trace_keys)
 
 
+def view_key(playing: bool, request: dict) -> str:
+    """A live figure's view, part of its layout key: 'p' while the run plays and for the final
+    frame of a Pause (the request's 'hold': drawn as the frames before it were, its moving traces
+    on the page's canvas, so that the page can say "paused" at once), else 's' (the whole figure
+    Plotly's, with hover and zoom: the page redraws the final frame so a moment later)."""
+    return "p" if playing or request.get("hold") else "s"
+
+
 def page_has(page_version: str | None, layout_key: str, trace_key: str) -> bool:
     """True when the page's version has this layout and a trace drawn from `trace_key`."""
     layout, _, traces = (page_version or "").partition("|")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..core.errors import ConfigError
 from ..toy import plots_dirac
 from ..toy.dirac import DiracConfig, DiracRun, eigenvalues, field_grid, plane_extent
-from .frames import live_frame, page_has
+from .frames import live_frame, page_has, view_key
 from .worker import Slot
 
 # the controls of the tab, in order: the DiracConfig field each sets
@@ -92,15 +92,16 @@ class DiracTab:
     def command(self, slot: Slot, name: str, request: dict) -> dict:
         """live (the figure's frame)."""
         if name == "live":
-            return self._live(slot, request.get("version"))
+            return self._live(slot, request)
         raise ValueError(f"the Dirac GAN tab has no command {name!r}")
 
-    def _live(self, slot: Slot, page_version: str | None) -> dict:
+    def _live(self, slot: Slot, request: dict) -> dict:
         run = self.run
         if run is None:
             return {"playing": False}
-        layout_key = f"{self.builds}:{'p' if slot.playing else 's'}"
+        layout_key = f"{self.builds}:{view_key(slot.playing, request)}"
         moving = f"{run.iteration}:{run.config.steps}"
+        page_version = request.get("version")
         if page_has(page_version, layout_key, moving):
             return {"playing": slot.playing}
         figure = plots_dirac.figure_dirac(run.config, self.field, self.extent, self._paths())

@@ -48,10 +48,7 @@ def figure_server(pool: WorkerPool, pane: str = "main") -> list[Callable[[dict],
         return answered(data, lambda engine, data: engine.frame(pane, data.get("version")))
 
     def pause(data: dict) -> dict:
-        def final(engine: LiveEngine, data: dict) -> dict:
-            engine.call("pause")
-            return engine.final_frame(pane, data.get("version"))
-        return answered(data, final)
+        return answered(data, lambda engine, data: engine.pause_frame(pane, data.get("version")))
 
     return [frame, pause]
 
@@ -59,11 +56,13 @@ def figure_server(pool: WorkerPool, pane: str = "main") -> list[Callable[[dict],
 def pause_first(*figure_ids: str) -> str:
     """The js of a Pause button: each live figure named pauses the run and draws its final frame
     before the button's handler runs (at most 2 s), so that once the status says "paused", no
-    frame is drawn after it. The handler's inputs pass through unchanged."""
+    frame is drawn after it (`window.ganPausedAt`: when they were, for benchmarks). The
+    handler's inputs pass through unchanged."""
     ids = json.dumps(list(figure_ids))
     return ("async (...args) => { const live = window.ganLive || {}; window.ganPausing = Promise.race(["
             f"Promise.all({ids}.map((id) => (live[id] ? live[id].pause() : null))), "
-            "new Promise((resolve) => setTimeout(resolve, 2000))]); await window.ganPausing; return args; }")
+            "new Promise((resolve) => setTimeout(resolve, 2000))]); await window.ganPausing;"
+            " window.ganPausedAt = performance.now(); return args; }")
 
 
 def after_pause() -> str:

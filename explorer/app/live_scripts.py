@@ -27,7 +27,12 @@ let lastAsked = 0;
 // button that starts or steps the run, a remedy switched, a setting changed
 let wake = null;
 let quietSince = performance.now();
-const nudge = () => { quietSince = performance.now(); if (wake) wake(); };
+// after a Pause the figure holds its final frame until the page has said "paused" (HOLD_MS, or
+// the next click or key), then lays it out again as a still figure (`settling`)
+const HOLD_MS = 600;
+let holdUntil = 0;
+let settling = false;
+const nudge = () => { quietSince = performance.now(); holdUntil = 0; if (wake) wake(); };
 for (const type of ['pointerdown', 'keydown', 'change']) document.addEventListener(type, nudge, {capture: true, passive: true});
 function rest() {
   const ms = Math.min(1000, Math.max(150, (performance.now() - quietSince) / 4));
@@ -65,12 +70,14 @@ function onPause(drawFinal) {
       // for benchmarks: the final frame's wait (ask and the frame in hand) and its drawing
       element.dataset.pauseAskMs = (answered - started).toFixed(1);
       element.dataset.pauseDrawMs = (performance.now() - answered).toFixed(1);
+      if (frame) element.dataset.pauseServerMs = `${frame.server_ms}/${frame.worker_ms}`;
     } catch (error) {
       /* the page's Pause handler still runs and says what happened */
     } finally {
       epoch += 1;
       pausing = false;
       nudge();
+      holdUntil = performance.now() + HOLD_MS;
     }
   }};
 }
@@ -202,13 +209,16 @@ function hookClicks(plot) {
   });
 }
 
-async function draw(frame, plot) {
+// `final`: the final frame of a Pause, drawn as the frames before it (its moving traces on the
+// canvas); the next frame drawn is then the same one laid out as a still figure, which is not
+// counted in `frames` (the frames that showed something new) when it shows the same iteration
+async function draw(frame, plot, final = false) {
   const started = performance.now();
   if (frame.layout) { layout = JSON.parse(frame.layout); stubs = []; }
   const sent = JSON.parse(frame.data);
   // null: the trace the page has already, kept as the same object (Plotly skips its work)
   full = sent.map((trace, i) => (trace === null && full[i] ? full[i] : trace));
-  const moving = frame.playing ? (frame.moving || []) : [];
+  const moving = frame.playing || final ? (frame.moving || []) : [];
   const still = new Set(moving);
   const given = full.map((trace, i) => (still.has(i) ? stub(trace, i) : trace));
   const canvas = element.querySelector('.live-layer');
@@ -225,8 +235,10 @@ async function draw(frame, plot) {
   if (canvas) paint(plot, canvas, full, moving);
   version = frame.version;
   const label = element.querySelector('.live-iteration');
+  const redrawn = settling && !final && label && label.textContent === (frame.label || '');
+  settling = final;
   if (label) label.textContent = frame.label || '';
-  element.dataset.frames = String(Number(element.dataset.frames || 0) + 1);
+  if (!redrawn) element.dataset.frames = String(Number(element.dataset.frames || 0) + 1);
   await painted();
   element.dataset.drawMs = (performance.now() - started).toFixed(1);
 }
@@ -245,6 +257,7 @@ async function run() {
     const token = props.value;
     const plot = element.querySelector('.live-plot');
     if (!token || !plot || document.hidden || plot.offsetParent === null) { next = null; await sleep(300); continue; }
+    if (performance.now() < holdUntil) { next = null; await sleep(Math.min(50, holdUntil - performance.now())); continue; }
     if (!plot._fullLayout) version = null;  // a new plot element: lay it out again
     const frame = await (next || ask(token));
     next = null;
@@ -275,7 +288,7 @@ async function run() {
 }
 onPause((frame) => {
   const plot = element.querySelector('.live-plot');
-  return frame.data && plot && plot.offsetParent !== null && window.Plotly ? draw(frame, plot) : null;
+  return frame.data && plot && plot.offsetParent !== null && window.Plotly ? draw(frame, plot, true) : null;
 });
 run();
 """

@@ -13,7 +13,7 @@ from ..toy.cost import TOY_LIMITS, toy_run_cost
 from ..toy.panels import PANEL_TITLES
 from ..toy.presets import PRESETS_1D, config_from_url, url_for_config
 from ..toy.run import ToyRun
-from .frames import Resend, figure_json, live_frame, page_has
+from .frames import Resend, figure_json, live_frame, page_has, view_key
 from .worker import Slot
 
 DEFAULT_PRESET = "goodfellow-fig1"
@@ -195,10 +195,10 @@ class Toy1DTab:
             self.overlays = (request.get("show_d_star", True), request.get("show_half", True))
             return {}
         if name == "live":
-            return self._live(slot, request.get("version"))
+            return self._live(slot, request)
         raise ValueError(f"the 1-D tab has no command {name!r}")
 
-    def _live(self, slot: Slot, page_version: str | None) -> dict:
+    def _live(self, slot: Slot, request: dict) -> dict:
         """The live figure's frame: Figure 1 of the snapshot in view."""
         run = self.run
         if run is None:
@@ -206,8 +206,9 @@ class Toy1DTab:
         trainer = run.trainer
         # the layout changes with the run (its data's range) and the overlays; the moving
         # traces with every update and with the snapshot in view
-        layout_key = f"{self.builds}:{int(self.overlays[0])}{int(self.overlays[1])}:{'p' if slot.playing else 's'}"
+        layout_key = f"{self.builds}:{int(self.overlays[0])}{int(self.overlays[1])}:{view_key(slot.playing, request)}"
         moving = f"{trainer.iteration}:{trainer.d_updates}:{self.view}:{self.timeline_index}:{int(bool(slot.error))}"
+        page_version = request.get("version")
         if page_has(page_version, layout_key, moving):
             return {"playing": slot.playing}
         snapshot = self._snapshot(slot)

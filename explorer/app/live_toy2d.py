@@ -15,7 +15,7 @@ from ..toy.data2d import DataError
 from ..toy.presets import PRESETS_2D
 from ..toy.remedies import without_remedies
 from ..toy.run import ToyRun, TwinRun
-from .frames import Resend, figure_json, live_frame, page_has
+from .frames import Resend, figure_json, live_frame, page_has, view_key
 from .live_toy1d import apply_budget
 from .worker import Slot
 
@@ -166,10 +166,11 @@ class Toy2DTab:
             out["metrics"] = figure_json(plots2d.metrics_2d_figure([(n, r.history.traces) for n, r in runs]))
         return out
 
-    def _live(self, slot: Slot, pane: str, page_version: str | None) -> dict:
+    def _live(self, slot: Slot, request: dict) -> dict:
         """A live figure's frame: the remedied (or only) run's, or the plain twin's."""
         if self.run is None:
             return {"playing": False}
+        pane, page_version = request.get("pane", "main"), request.get("version")
         runs = self._runs()
         if pane == "plain" and len(runs) < 2:
             return {"playing": slot.playing}
@@ -180,7 +181,7 @@ class Toy2DTab:
         due = not slot.playing or now - self.last_discriminator >= DISCRIMINATOR_EVERY_SECONDS
         trainer = run.trainer
         layers = "".join(layer[0] for layer in self.layers)
-        layout_key = f"{self.builds}:{layers}:{index}:{'p' if slot.playing else 's'}"
+        layout_key = f"{self.builds}:{layers}:{index}:{view_key(slot.playing, request)}"
         if not due and page_has(page_version, layout_key, f"g{trainer.iteration}e{int(bool(slot.error))}"):
             return {"playing": slot.playing}  # the page has this iteration's samples already
         snapshot = self._snapshot(slot, run, discriminator=due)
@@ -202,7 +203,7 @@ class Toy2DTab:
     def command(self, slot: Slot, name: str, request: dict) -> dict:
         """step, remedy, layers, points, live (see each branch)."""
         if name == "live":
-            return self._live(slot, request.get("pane", "main"), request.get("version"))
+            return self._live(slot, request)
         if name == "layers":
             self._view(request)
             return {}

@@ -307,9 +307,10 @@ class Worker:
         try:
             started = time.perf_counter()
             result = self.perform(slot_id, operation, request)
-            if operation == "live" and isinstance(result, dict):
+            if operation in ("live", "pause") and isinstance(result, dict):
                 result["worker_ms"] = round((time.perf_counter() - started) * 1000, 1)
-                self._pace(result)
+                if operation == "live":
+                    self._pace(result)
             return request_id, True, result
         except Exception as err:  # noqa: BLE001 - reported to the page, the worker carries on
             traceback.print_exc()
@@ -352,9 +353,12 @@ class Worker:
         elif operation == "play":
             note = slot.play(request)
         elif operation == "pause":
+            note = slot.pause()
+            if request.get("frame"):  # a live figure's Pause: its final frame (frames.view_key)
+                return slot.tab.command(slot, "live", dict(request, hold=True))
             # the status at once, nothing else: the page's timer asks once more ('poll') for
             # the final frame, whose figures take longer to make
-            return {"status": slot.status(slot.pause()), "playing": False, "poll": True}
+            return {"status": slot.status(note), "playing": False, "poll": True}
         elif operation == "frame":
             pass
         else:

@@ -59,6 +59,11 @@ def test_play_trains_and_pause_stops(browser, app):
         page.wait_for_timeout(2000)
         assert _iteration(page) == stopped_at, "the figure kept changing after Pause"
         assert frames_since_paused(page, "#toy1d-figure") == 0, "a frame was drawn after the page said paused"
+        # the final frame was drawn as the live ones (p_g on the canvas); a moment later the
+        # paused figure is Plotly's again, every trace whole, for hover and zoom
+        points = page.evaluate("() => document.querySelector('#toy1d-figure .live-plot').data"
+                               ".filter((t) => t.name && t.name.startsWith('p_g')).map((t) => t.y.filter((v) => v !== null).length)")
+        assert points and min(points) > 10, f"the paused figure's p_g is not Plotly's again: {points} points"
         assert stopped_at > first
         # the D-only step moves D and not G: the iteration count (G updates) stays
         page.click("#toy1d-step-d")
