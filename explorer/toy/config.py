@@ -16,7 +16,7 @@ from ..core.errors import ConfigError, shown
 
 # The names below are the public vocabulary of the config; each module that implements one of
 # them keeps a registry keyed by the same names (data1d.DATASETS, objectives.OBJECTIVES, ...).
-DATASETS_1D = ("gaussian", "bimodal", "uniform", "skewed")
+DATASETS_1D = ("gaussian", "gaussian-far", "bimodal", "uniform", "skewed")
 # 2-D toy data (data2d.DATASETS_2D); 'custom' is the user's own points, read from data_path
 DATASETS_2D = ("ring8", "grid25", "moons", "spiral", "checkerboard", "custom")
 DATASETS = DATASETS_1D + DATASETS_2D

@@ -139,6 +139,9 @@ DATASETS: dict[str, Distribution1D] = {
     d.name: d
     for d in (
         Gaussian("gaussian", "Gaussian N(1.5, 0.5²)", (-2.5, 4.0), mean=1.5, std=0.5),
+        # far from where a freshly initialised G puts its samples (near 0): early in training D
+        # rejects them with high confidence, the situation of Goodfellow et al. (2014), sec. 3
+        Gaussian("gaussian-far", "Gaussian N(4, 0.5²), far from G's start", (-1.5, 6.0), mean=4.0, std=0.5),
         GaussianMixture(
             "bimodal", "Mixture of N(-1.25, 0.35²) and N(1.75, 0.35²)", (-3.0, 4.0),
             means=(-1.25, 1.75), std=0.35,

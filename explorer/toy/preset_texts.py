@@ -17,10 +17,12 @@ PRESET_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "saturating": (
         "Saturating loss stalls",
-        "The minimax generator loss log(1 - D(G(z))) against a strong discriminator "
-        "(k = 20): D rejects the fakes at once, the loss is flat there and G, trained by "
-        "plain SGD, barely moves for a hundred iterations. Switch the loss to "
-        "non-saturating and Reset: G reaches the data within fifty.",
+        "The minimax generator loss log(1 - D(G(z))), with p_data far from where G starts and "
+        "a strong discriminator (k = 20): D rejects the fakes with near certainty from the "
+        "first iteration (D(G(z)) about 1e-8 by iteration 300), the loss is flat there and G, "
+        "trained by plain SGD, does not move: JS stays at ln 2 = 0.69 nats for the whole "
+        "budget (seeds 0-19 measured). Switch the loss to non-saturating, -log D(G(z)), and "
+        "Reset: the same seed reaches the data within 10-70 iterations (JS below 0.1).",
     ),
     "bimodal": (
         "Two modes",

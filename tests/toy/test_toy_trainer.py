@@ -67,13 +67,14 @@ def test_a_discriminator_trained_alone_approaches_the_optimal_one():
     assert gap(end) < 0.08 < gap(start)
 
 
-def test_the_saturating_loss_learns_slower_than_the_non_saturating_one():
+def test_the_saturating_loss_stalls_where_the_non_saturating_one_learns():
     """Early on the minimax loss gives G almost no gradient (Goodfellow et al. 2014, sec. 3):
-    on the 'saturating' preset G stalls, and the same run with the non-saturating loss does not."""
+    on the 'saturating' preset G stalls for 300 iterations (JS above 0.5), and the same seed
+    with the non-saturating loss reaches the data (JS below 0.1)."""
     js = {}
     for loss in ("minimax", "non-saturating"):
-        run = ToyRun(preset_config("saturating").replace(loss=loss, seed=1, snapshot_every=1000))
-        run.advance(50)
+        run = ToyRun(preset_config("saturating").replace(loss=loss, seed=7, snapshot_every=1000))
+        run.advance(300)
         js[loss] = run.current().js
     assert js["minimax"] > 0.5
     assert js["non-saturating"] < 0.1
