@@ -12,8 +12,8 @@ from ..toy import plots2d
 from ..toy.config import ToyConfig
 from ..toy.cost import TOY_LIMITS, toy_run_cost
 from ..toy.data2d import DataError
-from ..toy.presets import PRESETS_2D
-from ..toy.remedies import without_remedies
+from ..toy.presets import PRESETS_2D, Preset
+from ..toy.remedies import REMEDIES, apply_remedies, without_remedies
 from ..toy.run import ToyRun, TwinRun
 from .frames import Resend, figure_json, live_frame, page_has, view_key
 from .live_toy1d import apply_budget
@@ -50,6 +50,17 @@ def remedied_name(config: ToyConfig) -> str:
     if config.loss != "non-saturating":
         parts.append(config.loss)
     return " + ".join(parts) if parts else "plain"
+
+
+def side_by_side(config: ToyConfig, preset: Preset) -> tuple[ToyConfig, ToyConfig, str]:
+    """(left, right, a note for the page) of the side-by-side view: the plain GAN on the left,
+    the page's remedies on the right, or the preset's own remedy when the page chose none (two
+    plain GANs side by side would show nothing), which the note then says."""
+    left = without_remedies(config, preset.config.loss)
+    if config != left or not preset.remedy:
+        return left, config, ""
+    remedy = REMEDIES[preset.remedy]
+    return left, apply_remedies(config, [remedy]), f"right: {remedy.title}, this preset's remedy (tick others to compare them)"
 
 
 class Toy2DTab:
@@ -101,18 +112,20 @@ class Toy2DTab:
         self.run = None
         config = self.config_from_controls(request)
         preset = PRESETS_2D.get(request.get("preset")) or PRESETS_2D[DEFAULT_PRESET]
+        note = ""
         try:
             # D's heatmap and arrows are measured at the live figure's cadence, not at every
             # recorded snapshot (the occupancy timeline needs only the samples)
             if request.get("twin"):
-                self.run = TwinRun(without_remedies(config, preset.config.loss), config, record_discriminator=False)
+                left, right, note = side_by_side(config, preset)
+                self.run = TwinRun(left, right, record_discriminator=False)
             else:
                 self.run = ToyRun(config, record_discriminator=False)
         except DataError as err:
             raise ConfigError(str(err)) from None
         self.builds += 1
         self.preset = preset.name
-        return "new run ready: press ▶ Play"
+        return "new run ready: press ▶ Play" + (f"; {note}" if note else "")
 
     def apply(self, request: dict) -> str:
         """Play's settings: a new number of iterations applies now; other changes on Reset
@@ -236,6 +249,9 @@ class Toy2DTab:
             return self.outputs(slot, dict(request, note=note))
         try:
             config = self.config_from_controls(request)
+            note = ""
+            if isinstance(self.run, TwinRun):
+                _, config, note = side_by_side(config, PRESETS_2D.get(self.preset) or PRESETS_2D[DEFAULT_PRESET])
             target = self.run.right if isinstance(self.run, TwinRun) else self.run
             target.switch_remedies(target.config.replace(**{n: getattr(config, n) for n in REMEDY_NAMES}))
         except (ConfigError, ValueError) as err:
@@ -244,7 +260,8 @@ class Toy2DTab:
             slot.fail(err)
             return self.outputs(slot, request)
         self.builds += 1  # the run's name, and so its figure's title, changed
-        return self.outputs(slot, dict(request, note=f"now: {remedied_name(target.config)} (D restarted, G kept)"))
+        note = f"now: {remedied_name(target.config)} (D restarted, G kept)" + (f"; {note}" if note else "")
+        return self.outputs(slot, dict(request, note=note))
 
 
 LIVE_TAB = Toy2DTab

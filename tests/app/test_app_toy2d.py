@@ -99,6 +99,23 @@ def test_side_by_side_trains_plain_and_remedied_twins(pool):
     assert isinstance(tab_of(engine).run, ToyRun)
 
 
+def test_side_by_side_with_no_remedy_ticked_shows_the_presets_remedy(pool):
+    """Two plain GANs side by side would show nothing: the right pane takes the preset's remedy,
+    the status says so, and unticking every remedy while side by side keeps it."""
+    engine = LiveEngine(pool, "toy2d")
+    out = tab.on_twin(engine, PRESET, True, LAYERS, *_values())
+    run = tab_of(engine).run
+    assert run.left.config.remedies() == () and run.right.config.remedies() == ("minibatch-discrimination",)
+    assert "this preset's remedy" in out[STATUS] and "minibatch discrimination (Salimans" in out[STATUS]
+    assert json.loads(engine.call("live", {"pane": "main", "version": None})["layout"])["title"]["text"] \
+        .startswith("minibatch-discrimination")
+    tab.on_remedy(engine, PRESET, True, LAYERS, *_set(_values(), "pack", 2))
+    assert run.right.config.pack == 2 and not run.right.config.minibatch_discrimination
+    out = tab.on_remedy(engine, PRESET, True, LAYERS, *_values())
+    assert run.right.config.minibatch_discrimination and run.right.config.pack == 1
+    assert "this preset's remedy" in out[STATUS]
+
+
 def test_bad_settings_give_a_message(pool):
     engine = LiveEngine(pool, "toy2d")
     out = tab.on_reset(engine, PRESET, False, LAYERS, *_set(_values(), "batch_size", 1))
