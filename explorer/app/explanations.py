@@ -23,7 +23,12 @@ TOY2D_EXPLANATION = """
 ### How to read the figure
 Black dots: real samples. Green dots: the generator's samples from fixed noise, so the cloud
 moves smoothly. Colours: the discriminator D(x) over the plane, blue where it says "real", red
-where it says "fake" (for least squares, hinge and WGAN-GP, its raw score). Orange arrows:
+where it says "fake" (for least squares, hinge and WGAN-GP, its raw score). A discriminator that
+judges whole batches (minibatch discrimination, minibatch standard deviation, packing) says of
+a point what it says of the batch around it, so the colours place each point among real
+samples ("x among real data" on the colour bar): where D would accept a sample with the data
+around it. G's own samples are judged in their own batch: a collapsed batch is rejected even on
+a mode, which the readout's D(G(z)) and the arrows show. Orange arrows:
 where G's loss pushes each generated sample, −∇ₓ loss. Green mesh (layer "warped grid"): a
 square grid of noise z, mapped through G. Purple circles: the mode centres.
 

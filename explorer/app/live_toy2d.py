@@ -32,9 +32,10 @@ REMEDY_NAMES = ("minibatch_discrimination", "minibatch_stddev", "pack", "unroll_
 # statistics when a remedy uses them: most of a frame's cost) are measured at most this often;
 # the samples, the warped grid and the measurements come with every frame (the page says so)
 DISCRIMINATOR_EVERY_SECONDS = 0.4
-# what each trace of the 2-D figure is drawn from, when not G's samples of the moment: D's
-# view (measured at its own cadence) or nothing that moves
-TRACE_SOURCES_2D = {"D(x)": "D", "D score": "D", "−∇ G's loss": "D", "real x ~ p_data": "still",
+# what each trace of the 2-D figure (by name; D's heatmap, whatever its name, as "heatmap") is
+# drawn from, when not G's samples of the moment: D's view (measured at its own cadence) or
+# nothing that moves
+TRACE_SOURCES_2D = {"heatmap": "D", "−∇ G's loss": "D", "real x ~ p_data": "still",
                     "mode centres": "still"}
 # while training, the occupancy bars are sent this often, and the occupancy timeline and the
 # metrics curves (each a whole figure the page draws anew: time the live figures lose)
@@ -206,7 +207,8 @@ class Toy2DTab:
             label += f" · D's heatmap and arrows from iteration {snapshot.heat_iteration}"
         error = int(bool(slot.error))
         keys = {"D": f"d{snapshot.heat_iteration}e{error}", "still": "still"}
-        trace_keys = [keys.get(TRACE_SOURCES_2D.get(trace["name"], ""), f"g{snapshot.iteration}e{error}")
+        trace_keys = [keys.get(TRACE_SOURCES_2D.get("heatmap" if trace["type"] == "heatmap" else trace["name"], ""),
+                               f"g{snapshot.iteration}e{error}")
                       for trace in figure["data"]]
         return live_frame(figure, layout_key, trace_keys, page_version, slot.playing, label,
                           moving=[i for i, key in enumerate(trace_keys) if key.startswith("g")],

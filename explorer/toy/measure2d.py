@@ -43,8 +43,10 @@ class Measurement2D:
         grid_x, grid_y = np.meshgrid(self.heat_x, self.heat_y)  # (h, h) each, rows along y
         self.heat_points = torch.from_numpy(np.stack([grid_x.ravel(), grid_y.ravel()], axis=1)).float()
         self.metric_noise = trainer.eval_noise[: modes.METRIC_SAMPLES]
-        # a fixed batch of fakes against which batch-aware D's (packing, minibatch features) are
-        # evaluated on the heatmap, and whose gradients are drawn as arrows
+        # a fixed batch of real samples among which a batch-aware D is evaluated on the heatmap
+        self.reference_real = dataset.sample(config.batch_size * config.pack, eval_rng).float()
+        # a fixed batch of fakes, whose gradients (in their own batch, as G feels them) are drawn
+        # as arrows
         self.reference_noise = trainer.eval_noise[-config.batch_size * config.pack:]
         self.warp_noise = self._warp_noise(config)
 
@@ -75,7 +77,7 @@ class Measurement2D:
         previous = getattr(self, "_discriminator_view", None)
         if discriminator or previous is None:
             previous = self._discriminator_view = self._measure_discriminator(trainer)
-        heat, heat_iteration, arrow_from, arrow_push = previous
+        heat, heat_iteration, heat_among_real, arrow_from, arrow_push = previous
         fakes = trainer.generate(self.metric_noise).astype(np.float64)
         if not np.all(np.isfinite(fakes)):
             raise TrainingDiverged(
@@ -94,6 +96,7 @@ class Measurement2D:
             heat=heat,
             heat_iteration=heat_iteration,
             heat_is_probability=trainer.score_is_probability,
+            heat_among_real=heat_among_real,
             warp=warp.reshape(2, config.warp_lines, WARP_POINTS_PER_LINE, 2),
             arrow_from=arrow_from,
             arrow_push=arrow_push,
@@ -112,16 +115,25 @@ class Measurement2D:
                        mode_kl=measured.mode_kl)
         return Snapshot2D(**out)
 
-    def _measure_discriminator(self, trainer: ToyTrainer) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
-        """(D on the heatmap grid (h, h), the iteration, arrow starts, G's push there)."""
+    def _measure_discriminator(self, trainer: ToyTrainer) -> tuple[np.ndarray, int, bool, np.ndarray, np.ndarray]:
+        """(D on the heatmap grid (h, h), the iteration, whether the grid's points were placed
+        among real samples, arrow starts, G's push there). A D that judges batches (packing,
+        minibatch features) says of a point what it says of the batch around it: placed among
+        G's samples, a point on a real mode reads "fake" when those samples have collapsed, which
+        a student reads as "D says the modes are fake". So the heatmap places each point among a
+        fixed batch of real samples: where D would accept a sample, with the data around it.
+        The arrows stay those of G's own batch, the push G feels."""
+        discriminator = trainer.discriminator
         with torch.no_grad():
             reference = trainer.generator(self.reference_noise.to(trainer.device))
-            heat = trainer.discriminator.forward_against(self.heat_points.to(trainer.device), reference)
+            context = self.reference_real.to(trainer.device) if discriminator.judges_batches else reference
+            heat = discriminator.forward_against(self.heat_points.to(trainer.device), context)
             if trainer.score_is_probability:
                 heat = torch.sigmoid(heat)
         arrow_from, arrow_push = self._generator_push(trainer, reference)
         h = len(self.heat_x)
-        return heat.cpu().numpy().astype(np.float64).reshape(h, h), trainer.iteration, arrow_from, arrow_push
+        return (heat.cpu().numpy().astype(np.float64).reshape(h, h), trainer.iteration, discriminator.judges_batches,
+                arrow_from, arrow_push)
 
     @staticmethod
     def _generator_push(trainer: ToyTrainer, reference: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:

@@ -91,10 +91,16 @@ class ToyDiscriminator(nn.Module):
             features = self.minibatch(features)  # (N, width [+ 1] + B)
         return self.head(features).squeeze(-1)
 
+    @property
+    def judges_batches(self) -> bool:
+        """True when D's verdict on a sample depends on the others in its batch (packing,
+        minibatch standard deviation, minibatch discrimination)."""
+        return self.pack > 1 or self.use_stddev or self.minibatch is not None
+
     def forward_against(self, points: torch.Tensor, reference: torch.Tensor) -> torch.Tensor:
-        """D's output at each of `points` (P, data_dim) as if it were a fake sample in the batch
-        `reference` (R * pack, data_dim) of generated samples: each point is packed with the
-        first pack - 1 reference samples, and the batch statistics come from the reference.
+        """D's output at each of `points` (P, data_dim) as if it were a sample in the batch
+        `reference` (R * pack, data_dim): each point is packed with the first pack - 1 reference
+        samples, and the batch statistics come from the reference.
         Without remedies this is simply forward(points). Returns (P,)."""
         if self.pack > 1:
             partners = reference[: self.pack - 1].reshape(1, -1).expand(len(points), -1)

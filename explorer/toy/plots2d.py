@@ -80,11 +80,12 @@ def figure_2d(snapshot: Snapshot2D, layers: Sequence[str] = LAYERS, title: str =
     data: list[dict] = []
     if "heatmap" in layers:
         probability = snapshot.heat_is_probability
+        among = "<br>x among<br>real data" if snapshot.heat_among_real else ""
         heat = {
-            "type": "heatmap", "name": "D(x)" if probability else "D score",
+            "type": "heatmap", "name": ("D(x)" if probability else "D score") + (", x among real data" if among else ""),
             "x": _list(snapshot.heat_x), "y": _list(snapshot.heat_y), "z": _list(snapshot.heat),
             "colorscale": "RdBu", "reversescale": True, "opacity": 0.75, "hoverinfo": "skip", "showscale": True,
-            "colorbar": {"title": {"text": "D(x)" if probability else "score"}, "thickness": 12, "len": 0.8},
+            "colorbar": {"title": {"text": ("D(x)" if probability else "score") + among}, "thickness": 12, "len": 0.8},
         }
         if probability:
             heat.update(zmin=0.0, zmax=1.0)

@@ -94,6 +94,8 @@ class Snapshot2D:
     d_fake: float = float("nan")
     phase: str = ""
     label: str = ""
+    # True when D judges batches and the heatmap placed each grid point among real samples
+    heat_among_real: bool = False
 
     @property
     def has_modes(self) -> bool:

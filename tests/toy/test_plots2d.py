@@ -4,6 +4,7 @@ Plotly's own schema (go.Figure) even though the app sends them as plain dicts.""
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+import torch
 
 from explorer.toy import plots2d
 from explorer.toy.presets import preset_config
@@ -91,3 +92,27 @@ def test_the_2d_timeline_report_has_a_frame_per_snapshot(ring_run):
     fig = timeline_figure(ring_run.history.snapshots)
     assert len(fig.frames) == len(ring_run.history.snapshots)
     assert fig.layout.sliders[0].steps[-1].label == str(ring_run.history.snapshots[-1].iteration)
+
+
+def test_a_batch_aware_heatmap_places_points_among_real_data_and_says_so():
+    """With minibatch discrimination D judges batches: among G's collapsed samples a point on a
+    real mode reads "fake". The heatmap places each point among real samples instead, so the
+    modes read far more "real" than among the fakes and the space between them "fake", and the
+    colour bar says so."""
+    run = ToyRun(preset_config("ring-collapse").replace(minibatch_discrimination=True, seed=3))
+    run.advance(300)
+    snapshot = run.live_snapshot(True)
+    assert snapshot.heat_among_real
+    cells = [(np.abs(snapshot.heat_y - y).argmin(), np.abs(snapshot.heat_x - x).argmin()) for x, y in snapshot.mode_centres]
+    among_real = np.median([snapshot.heat[cell] for cell in cells])
+    trainer = run.trainer
+    points = torch.tensor([[snapshot.heat_x[j], snapshot.heat_y[i]] for i, j in cells], dtype=torch.float32)
+    with torch.no_grad():
+        fakes = trainer.generator(trainer.eval_noise[-trainer.config.batch_size:])
+        among_fakes = np.median(torch.sigmoid(trainer.discriminator.forward_against(points, fakes)).numpy())
+    assert among_real > 0.5 and among_real > 2 * among_fakes, (among_real, among_fakes)
+    assert snapshot.heat[len(snapshot.heat_y) // 2, len(snapshot.heat_x) // 2] < 0.1  # the ring's empty centre
+    heat = plots2d.figure_2d(snapshot)["data"][0]
+    assert "among" in heat["colorbar"]["title"]["text"] and "among real data" in heat["name"]
+    plain = ToyRun(preset_config("ring-collapse").replace(seed=3)).live_snapshot(True)
+    assert not plain.heat_among_real and "among" not in plots2d.figure_2d(plain)["data"][0]["colorbar"]["title"]["text"]
