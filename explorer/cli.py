@@ -350,7 +350,8 @@ def run_mnist(args: argparse.Namespace) -> int:
             metrics = run.write(args.out)
             print(f"{trainer.iteration} iterations in {metrics['wall_seconds']:.0f} s "
                   f"({metrics['images_per_second']:.0f} images/s): IS {metrics['inception_score']:.2f}, "
-                  f"FD {metrics['frechet_distance']:.2f}, {metrics['classes_covered']}/10 classes; "
+                  f"FD {metrics['frechet_distance']:.2f}, {metrics['classes_covered']}/10 classes among the "
+                  f"{metrics.get('confident_share', 1.0):.0%} recognisable; "
                   f"wrote {args.out}", file=sys.stderr)
         barrier(group)
         return 0

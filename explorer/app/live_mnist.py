@@ -133,7 +133,8 @@ class MnistTab:
         if self.quality_resend.due((self.builds, len(h.quality)), full):
             histograms = [("generated", h.quality[-1]["class_histogram"])] if h.quality else []
             out["quality"] = figure_json(plots_mnist.quality_figure(h.quality))
-            out["classes"] = figure_json(plots_mnist.class_histogram_figure(histograms))
+            out["classes"] = figure_json(plots_mnist.class_histogram_figure(
+                histograms, confident_share=h.quality[-1].get("confident_share") if h.quality else None))
         return out
 
     def _live(self, slot: Slot, page_version: str | None) -> dict:

@@ -168,7 +168,8 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     # a closed page's state is deleted by Gradio, which frees its run's slot in the worker
     session = gr.State(LiveEngine(pool, "toy2d"), delete_callback=LiveEngine.close)
     with gr.Row():
-        with gr.Column(scale=3):
+        # narrower screens: the controls go below, and the side-by-side panes stay side by side
+        with gr.Column(scale=3, min_width=620):
             with gr.Row():
                 with gr.Column(visible=False, min_width=300) as twin_column:
                     twin_figure = live_figure("toy2d-figure-plain", figure_server(pool, "plain"), height=520)

@@ -39,12 +39,8 @@ FRAME_SHARE = 0.15
 ORPHAN_SECONDS = 120.0
 DROP_SECONDS = 4 * 3600.0
 # each tab's LiveTab, by the name the server opens slots with (imported in the worker only)
-TAB_MODULES = {
-    "toy1d": "explorer.app.live_toy1d",
-    "toy2d": "explorer.app.live_toy2d",
-    "mnist": "explorer.app.live_mnist",
-    "dirac": "explorer.app.live_dirac",
-}
+TAB_MODULES = {"toy1d": "explorer.app.live_toy1d", "toy2d": "explorer.app.live_toy2d",
+               "mnist": "explorer.app.live_mnist", "dirac": "explorer.app.live_dirac"}
 
 PLAYING, WAITING, PAUSED, EMPTY = "playing", "waiting", "paused", "empty"
 # for bench/bench_live.py: when set, the wall-clock times at which a Pause reaches the server
@@ -309,8 +305,7 @@ class Worker:
             result = self.perform(slot_id, operation, request)
             if operation in ("live", "pause") and isinstance(result, dict):
                 result["worker_ms"] = round((time.perf_counter() - started) * 1000, 1)
-                if operation == "live":
-                    self._pace(result)
+                self._pace(result)
             return request_id, True, result
         except Exception as err:  # noqa: BLE001 - reported to the page, the worker carries on
             traceback.print_exc()

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .quality import CONFIDENT, RECOGNISABLE_SHARE
+
 D_COLOUR = "#2166ac"      # blue, as D(x) in the 1-D figure
 G_COLOUR = "#1a9850"      # green, as p_g
 PROGRESS_COLOUR = "#f97316"  # orange, as the Train button
@@ -78,8 +80,9 @@ def quality_figure(curve: Sequence[dict], height: int = 310, x_key: str = "secon
     data = [
         {"type": "scatter", "mode": "lines+markers", "name": "Inception Score", "x": x,
          "y": [round(p["inception_score"], 3) for p in curve], "line": {"color": D_COLOUR},
-         "customdata": [p["classes_covered"] for p in curve],
-         "hovertemplate": "IS %{y:.2f} · %{customdata}/10 classes<extra></extra>"},
+         "customdata": [[p["classes_covered"], round(100 * p.get("confident_share", 1.0))] for p in curve],
+         "hovertemplate": "IS %{y:.2f} · %{customdata[0]}/10 classes among the %{customdata[1]} % recognisable"
+                          "<extra></extra>"},
         {"type": "scatter", "mode": "lines+markers", "name": "Fréchet distance", "x": x, "yaxis": "y2",
          "y": [round(p["frechet_distance"], 2) for p in curve], "line": {"color": FD_COLOUR, "dash": "dot"}},
     ]
@@ -95,9 +98,12 @@ def quality_figure(curve: Sequence[dict], height: int = 310, x_key: str = "secon
     return {"data": data, "layout": layout}
 
 
-def class_histogram_figure(histograms: Sequence[tuple[str, Sequence[int]]], height: int = 260) -> dict:
-    """Share of generated digits per class, one bar set per run, with the fair share (10 %) as
-    a line: the collapse meter. A collapsed generator piles its samples into a few classes."""
+def class_histogram_figure(histograms: Sequence[tuple[str, Sequence[int]]], height: int = 260,
+                           confident_share: float | None = None) -> dict:
+    """Share of the confidently classified generated digits per class (quality.py), one bar set
+    per run, with the fair share (10 %) as a line: the collapse meter. A collapsed generator piles
+    its samples into a few classes. `confident_share`: the share of samples those are, said in
+    the title (and that the samples are not yet digits when it is small)."""
     colours = ("#4d4d4d", D_COLOUR)
     data = []
     for (name, histogram), colour in zip(histograms, colours):
@@ -106,7 +112,7 @@ def class_histogram_figure(histograms: Sequence[tuple[str, Sequence[int]]], heig
         data.append({"type": "bar", "name": name, "x": [str(d) for d in range(10)],
                      "y": np.round(share, 2).tolist(), "marker": {"color": colour}})
     layout = {
-        "title": {"text": "which digits G draws (% of samples)", "x": 0.02, "font": {"size": 13}},
+        "title": {"text": _histogram_title(confident_share), "x": 0.02, "font": {"size": 12}},
         "height": height, "margin": LEGEND_MARGIN if len(histograms) > 1 else MARGIN, "barmode": "group",
         "xaxis": {"title": {"text": "digit (classifier's call)"}, "type": "category"},
         "yaxis": {"title": {"text": "%"}, "rangemode": "tozero"},
@@ -116,6 +122,27 @@ def class_histogram_figure(histograms: Sequence[tuple[str, Sequence[int]]], heig
         "showlegend": len(histograms) > 1,
     }
     return {"data": data, "layout": layout}
+
+
+def _histogram_title(confident_share: float | None) -> str:
+    if confident_share is None:
+        return "which digits G draws (% of samples)"
+    sure = f"the {100 * confident_share:.0f} % of samples the classifier is ≥ {100 * CONFIDENT:.0f} % sure of"
+    if confident_share < RECOGNISABLE_SHARE:
+        return f"not yet digits: only {sure}"
+    return f"which digits G draws ({sure})"
+
+
+def quality_text(metrics: dict) -> str:
+    """The latest scores in a line of HTML: IS and FD, and the classes drawn among the
+    confidently classified samples, or that the samples are not yet recognisable digits."""
+    scores = f"IS <b>{metrics['inception_score']:.2f}</b> · FD {metrics['frechet_distance']:.1f}"
+    share = metrics.get("confident_share", 1.0)
+    if share < RECOGNISABLE_SHARE:
+        return (f"{scores} · <b>not yet recognisable digits</b> ({100 * share:.0f} % classified with "
+                f"≥ {100 * CONFIDENT:.0f} % confidence)")
+    return (f"{scores} · <b>{metrics['classes_covered']}/10</b> classes among the {100 * share:.0f} % "
+            "recognisable")
 
 
 def readout_html(metrics: dict | None, progress: dict, device: str) -> str:
@@ -131,8 +158,7 @@ def readout_html(metrics: dict | None, progress: dict, device: str) -> str:
              f"{_duration(left)} left" if np.isfinite(left) else "time left: –",
              f"device <b>{html.escape(device)}</b>"]
     if metrics:
-        parts.append(f"IS <b>{metrics['inception_score']:.2f}</b> · FD {metrics['frechet_distance']:.1f} · "
-                     f"<b>{metrics['classes_covered']}/10</b> classes")
+        parts.append(quality_text(metrics))
     bar = (f'<div role="progressbar" aria-label="epochs done" aria-valuemin="0" '
            f'aria-valuemax="{progress["epochs"]}" aria-valuenow="{progress["epoch"]:.2f}" '
            f'style="height:8px;border-radius:4px;background:#e5e7eb;overflow:hidden;margin:2px 0 6px">'

@@ -7,9 +7,15 @@
 - Frechet distance (Heusel et al. 2017, eq. 6) between Gaussians fitted to the classifier's
   128 penultimate features of generated and of real digits:
   ||mu_g - mu_r||^2 + Tr(S_g + S_r - 2 (S_g S_r)^(1/2)). Lower is better; 0 for identical.
-- Class histogram: how many samples the classifier puts in each digit class (argmax), the
-  number of classes drawn (at least MIN_CLASS_SHARE of the samples), and KL(histogram ||
-  uniform) in nats: the collapse meter. A collapsed DCGAN draws few digit classes.
+- Recognisable share: the share of samples the classifier calls with at least CONFIDENT
+  probability. Early blobs get some class as argmax too; counting them would report "10/10
+  classes" for noise, so the classes are counted among the confidently classified samples only,
+  and below RECOGNISABLE_SHARE the app says the samples are not yet recognisable digits. (The
+  classifier is also sure of some images that are no digit at all, uniform noise for one: the
+  Frechet distance, not this share, tells those apart.)
+- Class histogram of the confidently classified samples (argmax), the number of classes drawn
+  (at least MIN_CLASS_SHARE of them), and KL(histogram || uniform) in nats: the collapse meter.
+  A collapsed DCGAN draws few digit classes.
 """
 
 from __future__ import annotations
@@ -22,6 +28,10 @@ from .data import to_model_range
 
 # a class counts as drawn when it gets at least a fifth of its fair share (10 %) of the samples
 MIN_CLASS_SHARE = 0.02
+# a sample is classified confidently when its class gets at least this probability
+CONFIDENT = 0.9
+# below this share of confidently classified samples, the samples are not yet recognisable
+RECOGNISABLE_SHARE = 0.25
 
 
 def inception_score(probs: np.ndarray, splits: int = 10) -> tuple[float, float]:
@@ -79,7 +89,9 @@ def classes_covered(histogram: np.ndarray, min_share: float = MIN_CLASS_SHARE) -
 
 def class_kl(histogram: np.ndarray) -> float:
     """KL(class shares || uniform over 10) in nats: 0 when every digit is drawn equally,
-    log 10 = 2.30 when only one is."""
+    log 10 = 2.30 when only one is; NaN for an empty histogram."""
+    if int(np.sum(histogram)) == 0:
+        return float("nan")
     share = np.asarray(histogram, dtype=np.float64) / max(1, int(np.sum(histogram)))
     nz = share > 0
     return float((share[nz] * np.log(share[nz] * 10)).sum())
@@ -112,8 +124,10 @@ class QualityMeter:
     def metrics(self, probs: np.ndarray, features: np.ndarray) -> dict:
         """Every metric from the classifier's outputs on all the samples of one measurement."""
         score, score_std = inception_score(probs)
-        histogram = class_histogram(probs)
+        confident = np.asarray(probs).max(1) >= CONFIDENT
+        histogram = class_histogram(np.asarray(probs)[confident])
         return {
+            "confident_share": float(confident.mean()) if len(confident) else 0.0,
             "inception_score": score,
             "inception_score_std": score_std,
             "frechet_distance": frechet_distance(*gaussian_stats(features), self.real_mu, self.real_sigma),

@@ -132,6 +132,25 @@ def figure_2d(snapshot: Snapshot2D, layers: Sequence[str] = LAYERS, title: str =
     return {"data": data, "layout": layout}
 
 
+def _pale(colour: str, alpha: float = 0.3) -> str:
+    """'#rrggbb' as an rgba colour of the given opacity (a bar's marker opacity does not reach
+    its legend entry, whose colour would then differ from the bar's)."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _wrapped(name: str, width: int = 14) -> str:
+    """A run's name on several lines, one remedy each, a long one broken after its first '-', for
+    an axis title that must not run off the figure ('minibatch-discrimination' is 24 characters)."""
+    lines = []
+    for index, part in enumerate(name.split(" + ")):
+        head, dash, tail = part.partition("-")
+        pieces = [head + dash, tail] if len(part) > width and tail else [part]
+        pieces[0] = ("+ " if index else "") + pieces[0]
+        lines.extend(pieces)
+    return "<br>".join(lines)
+
+
 def occupancy_figure(runs: Sequence[tuple[str, Snapshot2D]], height: int = 260) -> dict:
     """A bar per mode: how many of the 2,500 generated samples lie nearest to it, the solid part
     the high-quality ones (within 3 std), the pale part the rest; one bar per run, and the
@@ -150,7 +169,7 @@ def occupancy_figure(runs: Sequence[tuple[str, Snapshot2D]], height: int = 260) 
                      "x": labels, "y": good.tolist(), "marker": {"color": colour}, "offsetgroup": group,
                      "legendgroup": group, "hovertemplate": "mode %{x}: %{y} high quality<extra>" + name + "</extra>"})
         data.append({"type": "bar", "name": f"{name}: farther than 3 std", "x": labels, "y": rest.tolist(),
-                     "base": good.tolist(), "marker": {"color": colour, "opacity": 0.3}, "offsetgroup": group,
+                     "base": good.tolist(), "marker": {"color": _pale(colour)}, "offsetgroup": group,
                      "legendgroup": group, "showlegend": index == 0,
                      "hovertemplate": "mode %{x}: %{y} more, not high quality<extra>" + name + "</extra>"})
     ideal = int(first.mode_nearest_counts.sum()) / k
@@ -160,10 +179,11 @@ def occupancy_figure(runs: Sequence[tuple[str, Snapshot2D]], height: int = 260) 
         "title": {"text": "mode occupancy: samples nearest each mode (solid: high quality)", "x": 0.02,
                   "font": {"size": 13}},
         "height": height, "barmode": "group", "bargap": 0.15,
-        "margin": {"l": 45, "r": 10, "t": 35, "b": 75},
-        "xaxis": {"title": {"text": "mode"}, "type": "category"},
+        "margin": {"l": 45, "r": 10, "t": 35, "b": 85},
+        "xaxis": {"title": {"text": "mode", "standoff": 2}, "type": "category"},
         "yaxis": {"title": {"text": "samples"}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.35, "font": {"size": 11}},
+        # below the axis title, not over it
+        "legend": {"orientation": "h", "y": -0.42, "yanchor": "top", "font": {"size": 11}},
         "uirevision": "keep",
     }
     return {"data": data, "layout": layout}
@@ -178,7 +198,7 @@ def occupancy_timeline_figure(runs: Sequence[tuple[str, Sequence[Snapshot2D]]], 
     data: list[dict] = []
     layout: dict = {
         "title": {"text": "mode occupancy over training (share of samples nearest each mode)", "x": 0.02, "font": {"size": 13}},
-        "height": height, "margin": {"l": 55, "r": 10, "t": 35, "b": 35},
+        "height": height, "margin": {"l": 70, "r": 10, "t": 35, "b": 35},
     }
     count = len(with_modes)
     gap = 0.08
@@ -194,7 +214,7 @@ def occupancy_timeline_figure(runs: Sequence[tuple[str, Sequence[Snapshot2D]]], 
                      "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "name": name,
                      "hovertemplate": "iteration %{x}<br>mode %{y}: %{z:.3f}<extra>" + name + "</extra>"})
         top = 1 - index * (span + gap)
-        layout[f"yaxis{suffix}"] = {"domain": [max(0.0, round(top - span, 4)), min(1.0, round(top, 4))], "title": {"text": f"{name}<br>mode"},
+        layout[f"yaxis{suffix}"] = {"domain": [max(0.0, round(top - span, 4)), min(1.0, round(top, 4))], "title": {"text": _wrapped(name) + "<br>mode", "font": {"size": 10}},
                                     "type": "category", "tickfont": {"size": 9}}
         layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "showticklabels": index == count - 1}
         if index:

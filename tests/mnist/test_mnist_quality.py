@@ -12,9 +12,12 @@ from explorer.mnist.classifier import (
     held_out_split,
     load_classifier,
 )
+from explorer.mnist.config import DcganConfig
 from explorer.mnist.data import load_embedded
 from explorer.mnist.latent import interpolate, nearest_real
+from explorer.mnist.plots import quality_text
 from explorer.mnist.quality import (
+    RECOGNISABLE_SHARE,
     QualityMeter,
     class_histogram,
     class_kl,
@@ -22,6 +25,7 @@ from explorer.mnist.quality import (
     frechet_distance,
     inception_score,
 )
+from explorer.mnist.run import MnistRun
 
 
 def test_inception_score_bounds():
@@ -78,6 +82,17 @@ def test_real_digits_score_near_the_top_and_noise_scores_low():
     fake = meter.measure(noise)
     assert fake["inception_score"] < 3.0
     assert fake["frechet_distance"] > 10 * real["frechet_distance"]
+    assert real["confident_share"] > 0.9 and "10/10</b> classes among" in quality_text(real)
+
+
+def test_an_untrained_generators_blobs_are_not_yet_called_digits():
+    """Early samples get some class as the argmax too: the classes are counted among the
+    confidently classified samples only, and the readout says the samples are not digits yet."""
+    torch.manual_seed(0)
+    run = MnistRun(DcganConfig(g_width=8, d_width=8, noise_dim=16, batch_size=32, eval_samples=500))
+    blobs = run.meter.measure(run.trainer.generate(run.trainer.eval_noise[:500]))
+    assert blobs["confident_share"] < RECOGNISABLE_SHARE and blobs["classes_covered"] <= 1
+    assert "not yet recognisable digits" in quality_text(blobs) and "classes" not in quality_text(blobs)
 
 
 def test_spherical_interpolation_keeps_the_norm_and_linear_shrinks_it():

@@ -27,7 +27,7 @@ def test_a_measurement_spread_over_calls_scores_g_as_it_was_when_it_began():
     point = run.history.quality[-1]
     assert run.iteration == began and point["iteration"] == began
     for key in ("inception_score", "frechet_distance", "class_kl"):
-        assert point[key] == pytest.approx(whole[key], rel=1e-6, abs=1e-9)
+        assert point[key] == pytest.approx(whole[key], rel=1e-6, abs=1e-9, nan_ok=True)  # KL: NaN, no digit yet
     assert point["class_histogram"] == whole["class_histogram"] and point["samples"] == TINY.live_eval_samples
     # training meanwhile does not change what is scored: begin again, train, then finish
     run.advance_for(0.0)
