@@ -143,7 +143,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     # a closed page's state is deleted by Gradio, which frees its run's slot in the worker
     session = gr.State(MnistEngine(pool), delete_callback=LiveEngine.close)
     with gr.Row():
-        with gr.Column(scale=3):
+        with gr.Column(scale=3, min_width=620):  # narrower screens: the controls go below
             with gr.Row():
                 grid = live_image("mnist-grid", figure_server(pool), height=330,
                                   alt="64 samples of the generator, on fixed noise")

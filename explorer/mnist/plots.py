@@ -127,10 +127,10 @@ def class_histogram_figure(histograms: Sequence[tuple[str, Sequence[int]]], heig
 def _histogram_title(confident_share: float | None) -> str:
     if confident_share is None:
         return "which digits G draws (% of samples)"
-    sure = f"the {100 * confident_share:.0f} % of samples the classifier is ≥ {100 * CONFIDENT:.0f} % sure of"
+    sure = f"{100 * confident_share:.0f} % of samples ≥ {100 * CONFIDENT:.0f} % sure"
     if confident_share < RECOGNISABLE_SHARE:
-        return f"not yet digits: only {sure}"
-    return f"which digits G draws ({sure})"
+        return f"not yet digits (classifier: {sure})"
+    return f"digits drawn, among the {sure}"
 
 
 def quality_text(metrics: dict) -> str:

@@ -242,10 +242,10 @@ def metrics_2d_figure(runs: Sequence[tuple[str, dict[str, list[float]]]], height
     layout = {
         "title": {"text": "coverage and quality" if has_modes else "binned JS divergence (nats)",
                   "x": 0.02, "font": {"size": 13}},
-        "height": height, "margin": {"l": 45, "r": 45, "t": 35, "b": 35},
-        "xaxis": {"title": {"text": "iteration"}},
+        "height": height, "margin": {"l": 45, "r": 45, "t": 35, "b": 85},
+        "xaxis": {"title": {"text": "iteration", "standoff": 2}},
         "yaxis": {"title": {"text": "modes" if has_modes else "nats"}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.3, "font": {"size": 10}},
+        "legend": {"orientation": "h", "y": -0.42, "yanchor": "top", "font": {"size": 10}},  # under the axis title
     }
     if has_modes:
         layout["yaxis2"] = {"title": {"text": "% high quality"}, "overlaying": "y", "side": "right",
