@@ -335,3 +335,28 @@ onPause((frame) => {
 });
 run();
 """
+
+# The 1-D tab's panels (a)-(d) (a 2 x 2 grid of subplots in one Plotly figure): a click on a
+# panel chooses it in the "show in the figure" radio (its choices: live, then (a)-(d)), which
+# fills the main figure with it. Run once when the page loads.
+PANEL_CLICKS = r"""
+() => {
+  document.addEventListener('click', (event) => {
+    const plot = event.target.closest && event.target.closest('#toy1d-panels .js-plotly-plot');
+    if (!plot || !plot._fullLayout) return;
+    const box = plot.getBoundingClientRect();
+    const x = event.clientX - box.left, y = event.clientY - box.top;
+    for (let i = 0; i < 4; i++) {
+      const suffix = i ? String(i + 1) : '';
+      const across = plot._fullLayout['xaxis' + suffix], down = plot._fullLayout['yaxis' + suffix];
+      const drawn = (plot.data || []).some((trace) => (trace.xaxis || 'x') === 'x' + suffix);
+      if (!across || !down || !drawn) continue;
+      if (x >= across._offset && x <= across._offset + across._length && y >= down._offset && y <= down._offset + down._length) {
+        const choice = document.querySelectorAll('#toy1d-view input[type=radio]')[i + 1];
+        if (choice && !choice.checked) choice.click();
+        return;
+      }
+    }
+  }, true);
+}
+"""

@@ -26,7 +26,8 @@ from ..toy.presets import PRESETS_1D
 from .controls import network_size_controls, whole_number
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY1D_EXPLANATION
-from .live_figure import after_pause, figure_server, pause_first, live_figure
+from .live_figure import after_pause, figure_server, live_figure, pause_first
+from .live_scripts import PANEL_CLICKS
 from .live_toy1d import CONTROL_NAMES, DEFAULT_PRESET, VIEW_LIVE
 from .plotting import plot_of, timer_of
 
@@ -231,5 +232,6 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     timeline.release(on_timeline, [session, timeline, show_d_star, show_half], outputs, **quiet)
     for box in (show_d_star, show_half):
         box.input(on_overlay, [session, show_d_star, show_half], None, **quiet)
+    demo.load(None, js=PANEL_CLICKS)  # a click on a panel shows it in the figure
     demo.load(on_load, [session, show_d_star, show_half],
               outputs + [preset, preset_note] + control_list + [figure], **quiet, api_name="toy1d_open")

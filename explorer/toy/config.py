@@ -98,11 +98,12 @@ class ToyConfig(ConfigBase):
     drawn_samples: int = 400
     arrows: int = 31
     snapshot_every: int = 25
-    # the paper's panels (a)-(d): (a) when JS first falls below panel_near_js; (b) and (c) on a
-    # fork of the run, after panel_inner_d_steps D updates, then panel_g_steps G updates
-    panel_near_js: float = 0.05
-    panel_inner_d_steps: int = 200
-    panel_g_steps: int = 5
+    # the paper's panels (a)-(d): (a) when JS first falls below panel_near_js (p_g near p_data,
+    # not on it); (b) and (c) on a fork of the run, after panel_inner_d_steps D updates (no R1:
+    # D reaches D*), then panel_g_steps G updates against that D (see panels.py)
+    panel_near_js: float = 0.3
+    panel_inner_d_steps: int = 500
+    panel_g_steps: int = 1
 
     # ------------------------------------------------------------------ validation
     def __post_init__(self) -> None:

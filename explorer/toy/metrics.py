@@ -135,6 +135,14 @@ def discriminator_deviation(grid: np.ndarray, d: np.ndarray, support: tuple[floa
     return float(np.mean(np.abs(d[inside] - 0.5)))
 
 
+def optimal_discriminator_gap(grid: np.ndarray, d: np.ndarray, d_star: np.ndarray,
+                              support: tuple[float, float]) -> float:
+    """Mean of |D(x) - D*(x)| over the grid points in the data's support: how far D is from the
+    optimal discriminator for the current G (Goodfellow et al. 2014, Proposition 1)."""
+    inside = (grid >= support[0]) & (grid <= support[1]) & np.isfinite(d_star)
+    return float(np.mean(np.abs(d[inside] - d_star[inside])))
+
+
 # The equilibrium criterion of the 1-D explorer (Theorem 1 reached, to measurement precision).
 EQUILIBRIUM_JS = 0.01  # nats
 EQUILIBRIUM_D_DEVIATION = 0.05

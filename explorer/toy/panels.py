@@ -13,15 +13,20 @@
 (a) and (d) are snapshots of the live run, taken the first time its JS divergence falls below
 `config.panel_near_js` and the first time it meets the equilibrium criterion. (b) and (c) are
 computed on a fork of the run at (a), so the live run is not disturbed: the fork trains D alone
-for `config.panel_inner_d_steps` updates, then G alone for `config.panel_g_steps` updates.
+for `config.panel_inner_d_steps` updates, without the R1 penalty (which holds D back from D* on
+purpose: it is what lets the live run settle), then G alone for `config.panel_g_steps` updates
+against that D. Each says in its phase what changed: (b) D's distance to D*, (c) the JS
+divergence. Measured on the Figure 1 preset, seeds 0-4, (a) at JS 0.26-0.29: mean |D - D*| 0.01-0.03
+after 500 D updates, and one G update takes JS down to 0.07-0.20 (more overshoot: a fixed D
+sends G past the data).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .measure1d import Measurement1D
-from .metrics import is_equilibrium
+from .metrics import is_equilibrium, optimal_discriminator_gap
 from .snapshots import Snapshot1D
 from .trainer import ToyTrainer
 
@@ -45,22 +50,29 @@ class PaperPanels:
         config = trainer.config
         if "a" not in self.panels and snapshot.js < config.panel_near_js:
             self.panels["a"] = snapshot.with_label(PANEL_TITLES["a"])
-            fork = trainer.fork()
+            fork = trainer.fork(r1_gamma=0.0)
+            before = self._gap(snapshot, measurement)
             for _ in range(config.panel_inner_d_steps):
                 fork.step_d()
-            self.panels["b"] = measurement.snapshot(
-                fork, f"after {config.panel_inner_d_steps} D updates"
-            ).with_label(PANEL_TITLES["b"])
+            inner = measurement.snapshot(fork)
+            self.panels["b"] = replace(inner, label=PANEL_TITLES["b"], phase=(
+                f"D alone, {config.panel_inner_d_steps} updates: mean|D−D*| {before:.2f} → "
+                f"{self._gap(inner, measurement):.2f}"))
             for _ in range(config.panel_g_steps):
                 fork.step_g()
-            self.panels["c"] = measurement.snapshot(
-                fork, f"after {config.panel_g_steps} G updates"
-            ).with_label(PANEL_TITLES["c"])
+            updates = "1 G update" if config.panel_g_steps == 1 else f"{config.panel_g_steps} G updates"
+            after = measurement.snapshot(fork)
+            self.panels["c"] = replace(after, label=PANEL_TITLES["c"],
+                                       phase=f"{updates} against it: JS {inner.js:.3f} → {after.js:.3f} nats")
             captured += ["a", "b", "c"]
         if "d" not in self.panels and is_equilibrium(snapshot):
             self.panels["d"] = snapshot.with_label(PANEL_TITLES["d"])
             captured.append("d")
         return captured
+
+    @staticmethod
+    def _gap(snapshot: Snapshot1D, measurement: Measurement1D) -> float:
+        return optimal_discriminator_gap(snapshot.x, snapshot.d, snapshot.d_star, measurement.support)
 
     def ordered(self) -> list[Snapshot1D]:
         """The captured panels in the paper's order, (a) to (d)."""

@@ -140,6 +140,8 @@ def figure_title(s: Snapshot1D) -> str:
     short enough for one line at 800 px (V's optimum, -log 4, is in the readout)."""
     head = f"{s.label} · " if s.label else ""
     phase = f" ({s.phase})" if s.phase else ""
+    if s.label:  # a panel: what changed, said in its phase, and JS (a longer title is cut at 800 px)
+        return f"{head}iteration {s.iteration}{phase} · JS = {s.js:.4f} nats"
     return (
         f"{head}iteration {s.iteration}{phase} · JS(p_data‖p_g) = {s.js:.4f} nats · "
         f"V(D,G) = {s.value:.3f} · mean|D−½| = {s.d_deviation:.3f}"
@@ -225,29 +227,46 @@ def generator_losses_figure(current_d_fake: float | None = None, height: int = 2
     return fig
 
 
-def panels_figure(panels: list[Snapshot1D], height: int = 220) -> dict:
-    """The paper's panels (a)-(d) as a strip of small Figure 1s (densities and D only), as a
-    plain figure dict."""
-    titles = [p.label for p in panels] or ["panels appear as the run converges"]
-    layout = _subplot_row(4, 0.03, titles)
-    data = []
-    for col, s in enumerate(panels[:4], start=1):
-        suffix = "" if col == 1 else str(col)
-        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "showlegend": False}
-        p_max = max(float(np.nanmax(s.p_data)), 1e-9)
-        scale = 1.0 / (1.2 * p_max)  # densities scaled to share the [0, 1] axis with D
-        data.append(_line(s.x, s.p_data * scale, "p_data", DATA_COLOR, "dot", width=1.8, **axes))
-        data.append(_line(s.x, s.p_g * scale, "p_g", GENERATOR_COLOR, width=1.8, **axes))
-        data.append(_line(s.x, s.d, "D", DISCRIMINATOR_COLOR, "dash", width=1.8, **axes))
-    for col in range(1, 5):
-        suffix = "" if col == 1 else str(col)
-        layout[f"yaxis{suffix}"].update(range=[0, 1.05], showticklabels=False)
-        layout[f"xaxis{suffix}"]["showticklabels"] = False
-    for annotation in layout["annotations"]:
-        annotation["font"] = {"size": 11}
-    layout.update(height=height, margin={"l": 10, "r": 10, "t": 55, "b": 10}, plot_bgcolor="white",
+def panels_figure(panels: list[Snapshot1D], height: int = 600) -> dict:
+    """The paper's panels (a)-(d) as four small Figure 1s in a 2 x 2 grid, with axes, D* (where
+    defined) and a legend; each panel's title says when it was taken and what changed (the
+    phase of (b) and (c): D's distance to D*, then the JS divergence). A plain figure dict."""
+    gap_x, gap_y = 0.08, 0.22
+    width, tall = (1 - gap_x) / 2, (1 - gap_y) / 2
+    layout: dict = {"annotations": []}
+    data: list[dict] = []
+    if not panels:
+        layout["annotations"].append({"text": "the panels appear as the run converges: (a)-(c) once JS first falls "
+                                              "below the preset's mark, (d) at equilibrium",
+                                      "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False})
+    for index in range(4):
+        suffix = "" if index == 0 else str(index + 1)
+        row, col = divmod(index, 2)
+        low, bottom = col * (width + gap_x), (1 - row) * (tall + gap_y)
+        layout[f"xaxis{suffix}"] = {"domain": [low, low + width], "anchor": f"y{suffix}", "showgrid": False,
+                                    "visible": bool(panels), "title": {"text": "x" if row == 1 else ""}}
+        layout[f"yaxis{suffix}"] = {"domain": [bottom, bottom + tall], "anchor": f"x{suffix}", "range": [0, 1.05],
+                                    "tickvals": [0, 0.5, 1], "gridcolor": "#eee", "visible": bool(panels),
+                                    "title": {"text": "D(x)" if col == 0 else ""}}
+    for index, s in enumerate(panels[:4]):
+        suffix = "" if index == 0 else str(index + 1)
+        row, col = divmod(index, 2)
+        low, bottom = col * (width + gap_x), (1 - row) * (tall + gap_y)
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "showlegend": index == 0}
+        scale = 1.0 / (1.2 * max(float(np.nanmax(s.p_data)), 1e-9))  # densities share D's [0, 1] axis
+        data += [_line(s.x, s.p_data * scale, "p_data (scaled)", DATA_COLOR, "dot", width=1.8, legendgroup="p_data", **axes),
+                 _line(s.x, s.p_g * scale, "p_g (scaled)", GENERATOR_COLOR, width=1.8, legendgroup="p_g", **axes),
+                 _line(s.x, s.d, "D(x)", DISCRIMINATOR_COLOR, "dash", width=1.8, legendgroup="D", **axes),
+                 _line(s.x, shown_optimal_discriminator(s), "D*(x), where defined", D_STAR_COLOR, "dashdot",
+                       width=1.4, legendgroup="D*", **axes)]
+        said = s.phase or f"iteration {s.iteration} · JS {s.js:.3f} nats · mean|D−½| {s.d_deviation:.2f}"
+        layout["annotations"].append({
+            "text": f"<b>{s.label}</b><br>{said}", "x": low + width / 2, "y": bottom + tall, "xref": "paper",
+            "yref": "paper", "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 11}})
+    layout.update(height=height, margin={"l": 50, "r": 10, "t": 80, "b": 70}, plot_bgcolor="white",
                   title={"text": "The paper's panels (a)-(d), captured from this run "
                                  "(choose one below to show it in the figure)",
                          "x": 0.01, "xanchor": "left", "font": {"size": 13}},
+                  legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "font": {"size": 11}},
                   hovermode=False)
     return {"data": data, "layout": layout}

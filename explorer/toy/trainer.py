@@ -14,6 +14,7 @@ packing, minibatch standard deviation and minibatch discrimination live in the d
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import numpy as np
 import torch
@@ -325,10 +326,11 @@ class ToyTrainer:
         for name, rng_state in state["rng"].items():
             getattr(self, name).set_state(rng_state)
 
-    def fork(self, seed_offset: int = 1000) -> "ToyTrainer":
+    def fork(self, seed_offset: int = 1000, **changes: Any) -> "ToyTrainer":
         """An independent copy of the current state (networks and optimisers) with its own
-        random streams, for experiments that must not disturb this run."""
-        twin = ToyTrainer(self.config)
+        random streams, for experiments that must not disturb this run; `changes`: config
+        fields that do not change the networks' shapes (e.g. r1_gamma)."""
+        twin = ToyTrainer(self.config.replace(**changes) if changes else self.config)
         twin.load_state(self.state())
         twin.data_rng.manual_seed(self.config.seed * 4 + 1 + seed_offset + self.iteration)
         twin.noise_rng.manual_seed(self.config.seed * 4 + 2 + seed_offset + self.iteration)

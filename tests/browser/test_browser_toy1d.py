@@ -142,3 +142,28 @@ def test_a_shared_link_opens_with_its_settings(browser, app):
         assert page.locator("#toy1d-k input").input_value() == "4"
     finally:
         context.close()
+
+
+def test_a_click_on_a_panel_shows_it_in_the_figure(browser, app):
+    """Play until the paper's panels (a)-(c) are captured, pause, click panel (b) in the 2 x 2
+    grid: the radio chooses it and the main figure shows it, titled with what changed."""
+    context, page = _open(browser, app)
+    try:
+        page.click("#toy1d-play")
+        page.wait_for_function(  # (a)-(c) come once JS first falls below 0.3 nats (tens of iterations)
+            "() => { const p = document.querySelector('#toy1d-panels .js-plotly-plot');"
+            " return p && p.data && p.data.some((t) => t.xaxis === 'x3'); }", timeout=60_000)
+        pause_and_settle(page, "toy1d", FIGURE_TITLE)
+        page.locator("#toy1d-panels").scroll_into_view_if_needed()
+        box = page.evaluate(
+            "() => { const p = document.querySelector('#toy1d-panels .js-plotly-plot'); const r = p.getBoundingClientRect();"
+            " const a = p._fullLayout.xaxis2, b = p._fullLayout.yaxis2;"
+            " return [r.left + a._offset + a._length / 2, r.top + b._offset + b._length / 2]; }")
+        page.mouse.click(*box)
+        page.wait_for_function(
+            "() => document.querySelector('#toy1d-figure .gtitle').textContent.includes('(b) after the inner D loop')",
+            timeout=15_000)
+        assert "mean|D−D*|" in page.locator(FIGURE_TITLE).text_content()
+        assert page.locator("#toy1d-view input[type=radio]").nth(2).is_checked()
+    finally:
+        context.close()

@@ -7,6 +7,7 @@ import torch
 from explorer.core.errors import TrainingDiverged
 from explorer.toy.config import ToyConfig
 from explorer.toy.measure1d import Measurement1D
+from explorer.toy.metrics import optimal_discriminator_gap
 from explorer.toy.presets import preset_config
 from explorer.toy.run import ToyRun
 from explorer.toy.trainer import ToyTrainer
@@ -119,3 +120,19 @@ def test_the_figure_1_preset_converges_on_a_short_budget(seed):
     assert final.d_deviation < 0.05
     assert abs(final.value - (-np.log(4))) < 0.01
     assert {"a", "b", "c"} <= set(run.panels.panels)  # (d) needs JS < 0.01: the full budget
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_panels_b_and_c_show_d_reaching_d_star_then_g_moving(seed):
+    """Goodfellow et al. (2014), Figure 1 (b) and (c): the inner loop trains D to (near) D*
+    against a fixed G, then one G update moves p_g towards p_data; each panel says so."""
+    run = ToyRun(preset_config("goodfellow-fig1").replace(seed=seed, snapshot_every=5))
+    while "c" not in run.panels.panels:
+        run.advance(5)
+    panels = run.panels.panels
+    support = run.measurement.support
+    gap = {k: optimal_discriminator_gap(s.x, s.d, s.d_star, support) for k, s in panels.items()}
+    assert gap["b"] < 0.05 < gap["a"], gap
+    assert panels["c"].js < panels["b"].js == pytest.approx(panels["a"].js, abs=1e-9)
+    assert panels["a"].js > 0.1  # taken while p_g is visibly off p_data
+    assert "mean|D−D*|" in panels["b"].phase and "JS" in panels["c"].phase
