@@ -30,6 +30,11 @@ the two presets run as two processes side by side, so each run had one core):
     grid    MBD     24.9 ± 0.1, median 25         76.4 ± 5.6, median 82.0                0.05 ± 0.03   104-114
     PacGAN4 (Lin et al. 2018, Table 1): ring 7.8 modes, 95.9 %; grid 24.8 modes, 93.6 %
 
+On seeds the presets were not tuned on, `--preset ring-collapse --seeds 200-209` (2026-12-02,
+one process, the machine otherwise busy with the test suite): GAN 0.4 ± 0.2 modes (at most 1 on
+every seed), 0.7 ± 0.5 % high quality; MBD 8.0 ± 0.0 modes on every seed, 92.3 ± 1.5 % (79.2 %
+on seed 205, 92-95 % on the others), 61 s a run.
+
 `--set key=value` overrides a config field of
 every run (for tuning, e.g. `--set steps=1500 --set g_lr=2e-4`).
 """
