@@ -134,9 +134,11 @@ def _histogram_title(confident_share: float | None) -> str:
 
 
 def quality_text(metrics: dict) -> str:
-    """The latest scores in a line of HTML: IS and FD, and the classes drawn among the
-    confidently classified samples, or that the samples are not yet recognisable digits."""
-    scores = f"IS <b>{metrics['inception_score']:.2f}</b> · FD {metrics['frechet_distance']:.1f}"
+    """The latest scores in a line of HTML: the iteration they were measured at (when the point
+    has one), IS and FD, and the classes drawn among the confidently classified samples, or
+    that the samples are not yet recognisable digits."""
+    measured = f"at iteration {metrics['iteration']}: " if "iteration" in metrics else ""
+    scores = f"{measured}IS <b>{metrics['inception_score']:.2f}</b> · FD {metrics['frechet_distance']:.1f}"
     share = metrics.get("confident_share", 1.0)
     if share < RECOGNISABLE_SHARE:
         return (f"{scores} · <b>not yet recognisable digits</b> ({100 * share:.0f} % classified with "

@@ -32,13 +32,14 @@ def test_class_histogram_is_in_percent_with_the_fair_share_line():
 
 def test_quality_curve_and_readout():
     curve = [{"seconds": 10.0, "inception_score": 2.5, "frechet_distance": 300.0, "classes_covered": 7},
-             {"seconds": 20.0, "inception_score": 5.0, "frechet_distance": 100.0, "classes_covered": 10}]
+             {"seconds": 20.0, "inception_score": 5.0, "frechet_distance": 100.0, "classes_covered": 10,
+              "iteration": 180}]
     figure = quality_figure(curve)
     assert figure["data"][0]["y"] == [2.5, 5.0] and figure["data"][1]["y"] == [300.0, 100.0]
     progress = {"epoch": 2.5, "epochs": 45, "iteration": 195, "iterations": 3510,
                 "images_per_second": 400.0, "seconds_left": 125.0}
     text = readout_html(curve[-1], progress, "CPU (2 threads)")
     assert "epoch <b>2.5/45</b>" in text and "400 images/s" in text and "2 min 05 s left" in text
-    assert "IS <b>5.00</b>" in text and "<b>10/10</b> classes" in text
+    assert "at iteration 180: IS <b>5.00</b>" in text and "<b>10/10</b> classes" in text
     assert 'aria-valuenow="2.50"' in text and "width:5.6%" in text  # the bar: 2.5 of 45 epochs
     assert "time left: –" in readout_html(None, progress | {"seconds_left": math.nan}, "CPU")
