@@ -14,6 +14,15 @@ def figure_iteration(page, figure_title: str) -> int:
     return int(match.group(1))
 
 
+def wait_past(page, figure_title: str, iteration: int, timeout_ms: int = 30_000) -> None:
+    """Wait until the live figure whose title is `figure_title` shows an iteration beyond `iteration`."""
+    page.wait_for_function(
+        "([sel, n]) => { const m = (document.querySelector(sel).textContent || '').match(/iteration (\\d+)/);"
+        " return m && Number(m[1]) > n; }",
+        arg=[figure_title, iteration], timeout=timeout_ms,
+    )
+
+
 def pause_and_settle(page, tab: str, figure_title: str, timeout_ms: int = 20_000) -> int:
     """Press the tab's Pause, wait until its status says 'paused' and check that the figure
     shows, that very moment, the iteration the status names (the run's last: the figure draws

@@ -6,23 +6,18 @@ from __future__ import annotations
 
 import re
 
-from browser_helpers import frames_since_paused, pause_and_settle
+from browser_helpers import (
+    figure_iteration,
+    frames_since_paused,
+    pause_and_settle,
+    wait_past,
+)
 
 FIGURE_TITLE = "#dirac-figure .gtitle"
 
 
-def _iteration(page) -> int:
-    match = re.search(r"iteration (\d+)", page.locator(FIGURE_TITLE).text_content() or "")
-    assert match
-    return int(match.group(1))
 
 
-def _wait_past(page, iteration: int) -> None:
-    page.wait_for_function(
-        "([sel, n]) => { const m = (document.querySelector(sel).textContent || '').match(/iteration (\\d+)/);"
-        " return m && Number(m[1]) > n; }",
-        arg=[FIGURE_TITLE, iteration], timeout=30_000,
-    )
 
 
 def test_play_draws_the_paths_pause_stops_and_r1_spirals_in(browser, app):
@@ -32,15 +27,15 @@ def test_play_draws_the_paths_pause_stops_and_r1_spirals_in(browser, app):
         page.goto(app.url)
         page.get_by_role("tab", name=re.compile("circle")).click()
         page.wait_for_selector(FIGURE_TITLE, timeout=30_000)
-        assert _iteration(page) == 0
+        assert figure_iteration(page, FIGURE_TITLE) == 0
         legend = page.locator("#dirac-figure").inner_text()
         assert "simultaneous descent" in legend and "alternating descent" in legend
         page.click("#dirac-play")
-        _wait_past(page, 0)
-        _wait_past(page, _iteration(page))
+        wait_past(page, FIGURE_TITLE, 0)
+        wait_past(page, FIGURE_TITLE, figure_iteration(page, FIGURE_TITLE))
         stopped_at = pause_and_settle(page, "dirac", FIGURE_TITLE)
         page.wait_for_timeout(1000)
-        assert _iteration(page) == stopped_at and frames_since_paused(page, "#dirac-figure") == 0
+        assert figure_iteration(page, FIGURE_TITLE) == stopped_at and frames_since_paused(page, "#dirac-figure") == 0
         assert "spirals out" in page.locator("#dirac-readout").inner_text()
         # a click on the plane: the start moves there and the game plays from it
         box = page.evaluate(

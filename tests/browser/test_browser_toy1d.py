@@ -3,11 +3,15 @@ independent sessions, and no request leaving the machine."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlparse
 
 import pytest
-from browser_helpers import frames_since_paused, pause_and_settle
+from browser_helpers import (
+    figure_iteration,
+    frames_since_paused,
+    pause_and_settle,
+    wait_past,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -24,20 +28,8 @@ def _open(browser, app, requests=None):
     return context, page
 
 
-def _iteration(page) -> int:
-    title = page.locator(FIGURE_TITLE).text_content()
-    match = re.search(r"iteration (\d+)", title)
-    assert match, title
-    return int(match.group(1))
 
 
-def _wait_past(page, iteration: int) -> None:
-    """Wait until the figure shows an iteration beyond `iteration`."""
-    page.wait_for_function(
-        "([sel, n]) => { const m = document.querySelector(sel).textContent.match(/iteration (\\d+)/);"
-        " return m && Number(m[1]) > n; }",
-        arg=[FIGURE_TITLE, iteration], timeout=20_000,
-    )
 
 
 def _status(page) -> str:
@@ -48,16 +40,16 @@ def test_play_trains_and_pause_stops(browser, app):
     requests: list[str] = []
     context, page = _open(browser, app, requests)
     try:
-        assert _iteration(page) == 0
+        assert figure_iteration(page, FIGURE_TITLE) == 0
         assert "p_data(x): real data density" in page.locator("#toy1d-figure").inner_text()
         page.click("#toy1d-play")
         # the figure's title carries the iteration: wait for it to move, twice
-        _wait_past(page, 0)
-        first = _iteration(page)
-        _wait_past(page, first)
+        wait_past(page, FIGURE_TITLE, 0)
+        first = figure_iteration(page, FIGURE_TITLE)
+        wait_past(page, FIGURE_TITLE, first)
         stopped_at = pause_and_settle(page, "toy1d", FIGURE_TITLE)
         page.wait_for_timeout(2000)
-        assert _iteration(page) == stopped_at, "the figure kept changing after Pause"
+        assert figure_iteration(page, FIGURE_TITLE) == stopped_at, "the figure kept changing after Pause"
         assert frames_since_paused(page, "#toy1d-figure") == 0, "a frame was drawn after the page said paused"
         # the final frame was drawn as the live ones (p_g on the canvas); a moment later the
         # paused figure is Plotly's again, every trace whole, for hover and zoom
@@ -71,7 +63,7 @@ def test_play_trains_and_pause_stops(browser, app):
             "() => document.querySelector('#toy1d-figure .gtitle').textContent.includes('D update')",
             timeout=10_000,
         )
-        assert _iteration(page) == stopped_at
+        assert figure_iteration(page, FIGURE_TITLE) == stopped_at
         page.click("#toy1d-step-g")
         page.wait_for_function(
             f"() => document.querySelector('#toy1d-figure .gtitle').textContent.includes('iteration {stopped_at + 1}')",
@@ -102,7 +94,7 @@ def test_bad_input_gives_a_message_and_the_server_keeps_serving(browser, app):
         page.wait_for_function(
             "() => document.querySelector('#toy1d-status').innerText.includes('new run ready')", timeout=10_000
         )
-        assert _iteration(page) == 0
+        assert figure_iteration(page, FIGURE_TITLE) == 0
     finally:
         context.close()
 
@@ -112,17 +104,17 @@ def test_two_sessions_train_independently(browser, app):
     context_b, page_b = _open(browser, app)
     try:
         page_a.click("#toy1d-play")
-        _wait_past(page_a, 0)
+        wait_past(page_a, FIGURE_TITLE, 0)
         # B presses nothing: its run is still at iteration 0 while A trains
         page_b.wait_for_timeout(1000)
-        assert _iteration(page_b) == 0
+        assert figure_iteration(page_b, FIGURE_TITLE) == 0
         # B's Pause must not stop A
         page_b.click("#toy1d-pause")
         page_b.wait_for_function(
             "() => document.querySelector('#toy1d-status').innerText.includes('paused')", timeout=10_000
         )
-        before = _iteration(page_a)
-        _wait_past(page_a, before)
+        before = figure_iteration(page_a, FIGURE_TITLE)
+        wait_past(page_a, FIGURE_TITLE, before)
         page_a.click("#toy1d-pause")
     finally:
         context_a.close()

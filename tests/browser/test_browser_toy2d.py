@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import pause_and_settle
+from browser_helpers import figure_iteration, pause_and_settle
 
 pytestmark = pytest.mark.browser
 
@@ -23,10 +23,6 @@ def _open_tab(browser, app):
     return context, page
 
 
-def _iteration(page) -> int:
-    match = re.search(r"iteration (\d+)", page.locator(FIGURE_TITLE).text_content())
-    assert match
-    return int(match.group(1))
 
 
 def _status_has(page, text: str) -> None:
@@ -48,12 +44,12 @@ def _train_past(page, iterations: int) -> None:
 def test_minibatch_discrimination_switched_on_changes_the_occupancy(browser, app):
     context, page = _open_tab(browser, app)
     try:
-        assert _iteration(page) == 0
+        assert figure_iteration(page, FIGURE_TITLE) == 0
         assert "ring-collapse" not in page.locator("#toy2d-status").inner_text()
         _train_past(page, 20)
-        stopped_at = _iteration(page)
+        stopped_at = figure_iteration(page, FIGURE_TITLE)
         page.wait_for_timeout(1500)
-        assert _iteration(page) == stopped_at, "the figure kept changing after Pause"
+        assert figure_iteration(page, FIGURE_TITLE) == stopped_at, "the figure kept changing after Pause"
         before = page.evaluate(OCCUPANCY_COUNTS)
         assert len(before[0]) == 8 and sum(before[0]) + sum(before[1]) == 2500
         page.check("#toy2d-mbd input")
@@ -84,6 +80,6 @@ def test_a_malformed_upload_is_refused_with_a_message(browser, app, tmp_path):
             timeout=15_000,
         )
         assert "row 2 should be two numbers" in page.locator("#toy2d-data-note").inner_text()
-        assert _iteration(page) == 0  # the run was left alone
+        assert figure_iteration(page, FIGURE_TITLE) == 0  # the run was left alone
     finally:
         context.close()
