@@ -139,6 +139,11 @@ def step(theta: float, psi: float, config: DiracConfig) -> tuple[float, float]:
     return theta + config.g_lr * float(vector_field(theta, psi, config)[0]), psi
 
 
+def _overflowed(theta: float, psi: float) -> bool:
+    """True once a point has left any meaningful range (not finite, or beyond 1e12)."""
+    return not (math.isfinite(theta) and math.isfinite(psi)) or abs(theta) + abs(psi) > 1e12
+
+
 def trajectory(config: DiracConfig) -> np.ndarray:
     """(θ, ψ) from the start and after each of the config's steps: an array (steps + 1) x 2.
     A run that overflows stops there (its remaining rows are NaN)."""
@@ -147,7 +152,7 @@ def trajectory(config: DiracConfig) -> np.ndarray:
     path[0] = theta, psi
     for i in range(1, config.steps + 1):
         theta, psi = step(theta, psi, config)
-        if not (math.isfinite(theta) and math.isfinite(psi)) or abs(theta) + abs(psi) > 1e12:
+        if _overflowed(theta, psi):
             break
         path[i] = theta, psi
     return path
@@ -283,7 +288,7 @@ class DiracRun:
             theta, psi = self.paths[name][-1]
             if not self.overflowed[name]:
                 theta, psi = step(theta, psi, config)
-                if not (math.isfinite(theta) and math.isfinite(psi)) or abs(theta) + abs(psi) > 1e12:
+                if _overflowed(theta, psi):
                     self.overflowed[name] = True
                     theta, psi = self.paths[name][-1]
             self.paths[name].append((theta, psi))
