@@ -33,11 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
+from running_app import start_app  # noqa: E402
 
 from explorer.app import live_mnist, live_toy1d, live_toy2d  # noqa: E402
 from explorer.app.worker import TRACE_ENV, Slot  # noqa: E402
 from explorer.toy.presets import PRESETS_1D, PRESETS_2D  # noqa: E402
-from running_app import start_app  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

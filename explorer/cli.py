@@ -5,6 +5,8 @@
     gan-explorer toy --preset ring-collapse --remedy minibatch-discrimination --seed 3 --out runs/ring
     gan-explorer toy --data-csv my_points.csv --remedy pack4 --out runs/mine
     gan-explorer mnist --epochs 40 --out runs/dcgan
+    gan-explorer mnist --model infogan --out runs/infogan
+    gan-explorer mnist --model conditional --init pretrained --epochs 0 --out runs/cgan
     gan-explorer mnist --data full --remedy minibatch-discrimination --out runs/dcgan-mbd
     torchrun --nproc-per-node 2 -m explorer.cli mnist --data full --out runs/ddp
     gan-explorer dirac --method simultaneous --regulariser none --lr 0.1 --steps 1000 --start 1,1 --out runs/dirac
@@ -23,8 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
+from .cli_mnist import add_mnist_parser, run_mnist
 from .core.config import changes_from_pairs
-from .core.errors import ConfigError, TrainingDiverged, shown
+from .core.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_DIVERGED,
+    ConfigError,
+    TrainingDiverged,
+    shown,
+)
 from .toy.config import DATASETS_1D, DATASETS_2D, LOSSES, ToyConfig
 from .toy.data2d import DataError
 from .toy.dirac import METHODS, REGULARISERS, DiracConfig
@@ -32,9 +41,6 @@ from .toy.dirac import summary as dirac_summary
 from .toy.dirac import trajectory as dirac_trajectory
 from .toy.presets import PRESETS_1D, PRESETS_2D, preset_config
 from .toy.remedies import REMEDIES, apply_remedies, parse_remedies
-
-EXIT_BAD_INPUT = 2
-EXIT_DIVERGED = 3
 
 
 def _presets_epilog() -> str:
@@ -77,32 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     toy.add_argument("--out", type=Path, required=True, help="run directory to write")
     toy.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    mnist = commands.add_parser(
-        "mnist",
-        help="train a DCGAN on MNIST digits and write a run directory",
-        description="Train a DCGAN (Radford et al. 2016) on MNIST and write DIR/config.json, "
-        "metrics.json (inception_score, frechet_distance, classes_covered, the quality curve), "
-        "checkpoint.pt, samples.png and samples.npy (uint8, N x 28 x 28 from the final generator). "
-        "Under torchrun each process trains on its own shard with DistributedDataParallel.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    mnist.add_argument("--config", type=Path, help="a config.json (e.g. from an earlier run)")
-    mnist.add_argument("--resume", type=Path, metavar="CHECKPOINT",
-                       help="an earlier run's checkpoint.pt: train on from where it stopped (give --epochs "
-                       "to go further than its budget)")
-    mnist.add_argument("--epochs", type=int, help="passes over the digits (default 36)")
-    mnist.add_argument("--data", help="'embedded' (5,000 digits that ship with the project; the "
-                       "default), 'full' (70,000, downloaded once and checksummed) or a folder of IDX files")
-    mnist.add_argument("--device", choices=("auto", "cpu", "cuda"), help="default auto: CUDA when present")
-    mnist.add_argument("--seed", type=int, help="random seed")
-    mnist.add_argument("--remedy", action="append", default=[], metavar="NAME",
-                       help="minibatch-discrimination (Salimans et al. 2016)")
-    mnist.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                       help="set any config field, e.g. --set batch_size=128 (repeatable)")
-    mnist.add_argument("--eval-every", type=float, default=3.0, metavar="EPOCHS",
-                       help="score the generator every this many epochs (the quality curve; 0 = only at the end)")
-    mnist.add_argument("--out", type=Path, required=True, help="run directory to write")
-    mnist.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_mnist_parser(commands)
 
     dirac = commands.add_parser(
         "dirac",
@@ -247,116 +228,6 @@ def _progress_fields(traces: dict[str, list[float]]) -> dict[str, str]:
         return {"modes": f"{traces['modes_covered'][-1]:.0f}/{traces['total_modes'][-1]:.0f}",
                 "high_quality": f"{100 * traces['high_quality'][-1]:.1f}%"}
     return {"binned_js": f"{traces['binned_js'][-1]:.3f}"}
-
-
-def mnist_config_from_args(args: argparse.Namespace, resumed=None):
-    """The DCGAN run's config: the defaults, a config.json or the `resumed` checkpoint's config,
-    with the command line's changes on top."""
-    from .mnist.config import DcganConfig
-
-    config = DcganConfig() if resumed is None else resumed
-    if args.config is not None:
-        try:
-            config = DcganConfig.from_json(args.config.read_text())
-        except OSError as err:
-            raise ConfigError(f"cannot read {args.config}: {err.strerror}") from None
-    changes = changes_from_pairs(args.set, config_class=DcganConfig)
-    for key in ("epochs", "data", "device", "seed"):
-        if getattr(args, key) is not None:
-            changes[key] = getattr(args, key)
-    remedies = [r.strip() for item in args.remedy for r in item.split(",") if r.strip()]
-    for remedy in remedies:
-        if remedy != "minibatch-discrimination":
-            raise ConfigError(f"unknown remedy {remedy!r} for the DCGAN; it takes minibatch-discrimination")
-        changes["minibatch_discrimination"] = True
-    if args.eval_every < 0:
-        raise ConfigError(f"--eval-every must be 0 or more epochs; got {args.eval_every}")
-    return config.replace(**changes)
-
-
-def run_mnist(args: argparse.Namespace) -> int:
-    import torch
-    from tqdm import tqdm
-
-    from .core.devices import describe_device
-    from .mnist.data import MnistDataError, load_digits
-    from .mnist.distributed import barrier, init_from_env, shutdown
-    from .mnist.run import MnistRun
-
-    state = None
-    if args.resume is not None:
-        if args.config is not None:
-            raise ConfigError("give --config or --resume, not both")
-        from .core.checkpoint import CheckpointError
-        from .mnist.checkpoint import read_checkpoint
-
-        try:
-            resumed, state = read_checkpoint(args.resume)
-        except CheckpointError as err:
-            raise ConfigError(str(err)) from None
-    config = mnist_config_from_args(args, resumed if state is not None else None)
-    group = init_from_env(config.device)
-    try:
-        if group.is_main:
-            try:
-                args.out.mkdir(parents=True, exist_ok=True)
-            except OSError as err:
-                raise ConfigError(f"cannot create the run directory {args.out}: {err.strerror}") from None
-        try:
-            if not group.is_main:
-                barrier(group)        # rank 0 fetches 'full' once; the others read its cache
-            digits = load_digits(config.data)
-            if group.is_main:
-                barrier(group)
-        except MnistDataError as err:
-            raise ConfigError(str(err)) from None
-        if group.world_size > 1 and group.device.type == "cpu":
-            torch.set_num_threads(max(1, torch.get_num_threads() // group.world_size))
-        run = MnistRun(config, digits, group.rank, group.world_size, group.device, measure=group.is_main)
-        trainer = run.trainer
-        if state is not None:
-            try:
-                trainer.load_state(state)
-            except (RuntimeError, ValueError, KeyError) as err:
-                first = str(err).strip().splitlines()[0][:200]
-                raise ConfigError(f"the changes do not fit the checkpoint's networks ({first})") from None
-        if group.is_main:
-            print(f"DCGAN on {digits.source}; device {describe_device(trainer.device)}"
-                  f"{f' x {group.world_size} processes' if group.world_size > 1 else ''}; "
-                  f"{trainer.total_iterations} iterations of batch {config.batch_size}", file=sys.stderr)
-        eval_every = max(1, round(args.eval_every * trainer.iterations_per_epoch)) if args.eval_every else 0
-        bar = tqdm(total=trainer.total_iterations, initial=trainer.iteration, unit="it",
-                   disable=args.no_progress or not group.is_main, file=sys.stderr, desc="dcgan")
-        try:
-            while not trainer.done:
-                todo = eval_every or trainer.total_iterations
-                bar.update(run.train(min(todo - trainer.iteration % todo, 50)))
-                fields = {"epoch": f"{trainer.epoch:.1f}/{config.epochs}",
-                          "img/s": f"{run.progress()['images_per_second']:.0f}"}
-                if eval_every and trainer.iteration % eval_every == 0 and group.is_main:
-                    q = run.measure()
-                    fields.update(IS=f"{q['inception_score']:.2f}", FD=f"{q['frechet_distance']:.1f}",
-                                  classes=q["classes_covered"])
-                elif run.history.quality:
-                    q = run.history.quality[-1]
-                    fields.update(IS=f"{q['inception_score']:.2f}", classes=q["classes_covered"])
-                bar.set_postfix(fields, refresh=False)
-        except TrainingDiverged as err:
-            bar.close()
-            print(f"error: {err}", file=sys.stderr)
-            return EXIT_DIVERGED
-        bar.close()
-        if group.is_main:
-            metrics = run.write(args.out)
-            print(f"{trainer.iteration} iterations in {metrics['wall_seconds']:.0f} s "
-                  f"({metrics['images_per_second']:.0f} images/s): IS {metrics['inception_score']:.2f}, "
-                  f"FD {metrics['frechet_distance']:.2f}, {metrics['classes_covered']}/10 classes among the "
-                  f"{metrics.get('confident_share', 1.0):.0%} recognisable; "
-                  f"wrote {args.out}", file=sys.stderr)
-        barrier(group)
-        return 0
-    finally:
-        shutdown(group)
 
 
 def run_dirac(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import gradio as gr
 
 from ..toy.config import DATASETS_2D, LOSSES, ToyConfig
 
+
 def whole_number(value: int, label: str, **kwargs) -> gr.Number:
     """A box for a whole-number setting: 1.5 reaches the config, which refuses it with a message
     (Gradio's precision=0 would round it silently), and the arrows step by one."""

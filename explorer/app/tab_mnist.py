@@ -15,10 +15,10 @@ from pathlib import Path
 import gradio as gr
 
 from ..mnist.latent import seeded_noise
-from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .controls import whole_number
+from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import MNIST_EXPLANATION
-from .live_figure import after_pause, figure_server, pause_first, live_image
+from .live_figure import after_pause, figure_server, live_image, pause_first
 from .live_mnist import DEFAULTS, SAMPLE_SCALE, SLIDERS, TRAINING_THREADS  # noqa: F401  (tests read them)
 from .plotting import plot_of, timer_of
 

@@ -26,7 +26,7 @@ from ..toy.presets import PRESETS_2D
 from .controls import toy2d_remedies, toy2d_settings
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY2D_EXPLANATION
-from .live_figure import after_pause, figure_server, pause_first, live_figure
+from .live_figure import after_pause, figure_server, live_figure, pause_first
 from .live_toy2d import (
     DEFAULT_LAYERS,
     DEFAULT_PRESET,

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import math
 
+# the command line's exit status for bad input (with a message) and for a run that diverged
+EXIT_BAD_INPUT = 2
+EXIT_DIVERGED = 3
+
 # the most characters of a user's value that a message repeats
 SHOWN_LIMIT = 40
 

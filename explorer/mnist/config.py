@@ -1,5 +1,6 @@
-"""The configuration of a DCGAN run on MNIST: one frozen dataclass, validated, that round-trips
-to JSON and to a URL; every run directory and checkpoint stores it."""
+"""The configuration of a run on MNIST (a DCGAN, a conditional GAN or an InfoGAN, all on the
+DCGAN networks): one frozen dataclass, validated, that round-trips to JSON and to a URL; every
+run directory and checkpoint stores it."""
 
 from __future__ import annotations
 
@@ -8,14 +9,27 @@ from dataclasses import dataclass
 from ..core.config import ConfigBase
 from ..core.devices import DEVICES
 from ..core.errors import ConfigError
+from .codes import MODELS, LatentLayout, latent_layout
 
 MNIST_SOURCES = ("embedded", "full")   # or the path of a folder of IDX files
 DCGAN_LOSSES = ("non-saturating", "minimax", "least-squares", "hinge")
+# how the conditional model's D is told the label (networks.py, codes.py)
+CONDITIONINGS = ("auxiliary", "projection")
 
 
 @dataclass(frozen=True)
 class DcganConfig(ConfigBase):
-    """Everything that defines a DCGAN run on MNIST (networks.py, trainer.py)."""
+    """Everything that defines a run on MNIST (networks.py, codes.py, trainer.py)."""
+
+    # 'dcgan' (z alone), 'conditional' (z and the digit's label) or 'infogan' (z, a 10-way
+    # code and 2 continuous codes, learnt without labels): codes.py
+    model: str = "dcgan"
+    # the conditional model's D: 'auxiliary' (AC-GAN's classifier head, Odena et al. 2017) or
+    # 'projection' (Miyato and Koyama 2018)
+    conditioning: str = "auxiliary"
+    # lambda of InfoGAN's mutual-information term (Chen et al. 2016, eq. 5), and the weight of
+    # AC-GAN's class log-likelihood
+    info_lambda: float = 1.0
 
     # 'embedded' (5,000 digits that ship with the project), 'full' (70,000, downloaded once and
     # checked), or a folder of the standard IDX files
@@ -73,6 +87,9 @@ class DcganConfig(ConfigBase):
     grid_samples: int = 64
 
     def __post_init__(self) -> None:
+        self._check_choice("model", MODELS)
+        self._check_choice("conditioning", CONDITIONINGS)
+        self._check_float("info_lambda", 0.0, 100.0)
         if not isinstance(self.data, str) or not self.data:
             raise ConfigError("data must be 'embedded', 'full' or a folder of MNIST IDX files")
         self._check_int("epochs", 0, 100_000)
@@ -95,6 +112,10 @@ class DcganConfig(ConfigBase):
         self._check_int("eval_samples", 100, 1_000_000)
         self._check_int("live_eval_samples", 100, 100_000)
         self._check_int("grid_samples", 1, 400)
+
+    def latent_layout(self) -> LatentLayout:
+        """Where z and the model's codes sit in G's input vector (codes.py)."""
+        return latent_layout(self.model, self.noise_dim)
 
     def remedies(self) -> tuple[str, ...]:
         """The names of the remedies for mode collapse that are switched on (minibatch discrimination only)."""

@@ -27,6 +27,13 @@ epochs from 7.3 to 8.1 at the same cost per image (widths 48 instead of 64; READ
 D's last layer, a linear map of the last feature maps, is the final convolution of the reference
 code written as a matrix product, so that minibatch discrimination (Salimans et al. 2016,
 section 3.2) can join its features before it.
+
+The conditional GAN and InfoGAN (codes.py) feed G a longer input vector (z and the codes), and
+give D a second head on the same features that reads the codes back: InfoGAN's Q (Chen et al.
+2016, appendix C.1: a hidden layer of 128 with batch normalisation and LeakyReLU, then the
+codes' outputs) or, with the same layers, AC-GAN's auxiliary classifier (Odena et al. 2017).
+The conditional model can instead take the label inside D's score, by projection (Miyato and
+Koyama 2018): logit = head(f) + embed(y) . f.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ import torch
 from torch import nn
 
 from ..core.minibatch import MinibatchDiscrimination
+from .codes import CLASSES, code_head_outputs
 from .config import DcganConfig
 
 
@@ -46,7 +54,7 @@ class DcganGenerator(nn.Module):
 
     def __init__(self, noise_dim: int, width: int, depth: int = 3) -> None:
         super().__init__()
-        self.noise_dim = noise_dim
+        self.noise_dim = noise_dim   # the whole input vector's width (z and any codes)
         stem = [nn.ConvTranspose2d(noise_dim, 2 * width, 7, 1, 0, bias=False)]
         if depth == 3:
             stem = [nn.ConvTranspose2d(noise_dim, 4 * width, 3, 1, 0, bias=False),
@@ -73,7 +81,8 @@ class DcganDiscriminator(nn.Module):
     before the linear head when `minibatch_kernels` > 0 (module docstring)."""
 
     def __init__(self, width: int, minibatch_kernels: int = 0, minibatch_kernel_dim: int = 8,
-                 minibatch_group: int = 0, depth: int = 3) -> None:
+                 minibatch_group: int = 0, depth: int = 3, code_outputs: int = 0,
+                 projection_classes: int = 0) -> None:
         super().__init__()
         self.body = nn.Sequential(
             nn.Conv2d(1, width, 4, 2, 1, bias=False),
@@ -92,18 +101,35 @@ class DcganDiscriminator(nn.Module):
         self.minibatch = (MinibatchDiscrimination(features, minibatch_kernels, minibatch_kernel_dim,
                                                   minibatch_group) if minibatch_kernels else None)
         self.head = nn.Linear(features + minibatch_kernels, 1)
+        # the head that reads the codes back (InfoGAN's Q, AC-GAN's classifier), on D's body
+        self.code_head = nn.Sequential(
+            nn.Linear(features, 128, bias=False), nn.BatchNorm1d(128), nn.LeakyReLU(0.2, True),
+            nn.Linear(128, code_outputs),
+        ) if code_outputs else None
+        self.projection = nn.Embedding(projection_classes, features) if projection_classes else None
 
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """D's logit for each image of a batch."""
-        # images: (N, 1, 28, 28) -> logits: (N,)
-        features = self.body(images)
+    def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None, codes: bool = False):
+        """D's logit for each image of a batch, (N,) (told each image's label, for a projection D);
+        with `codes`, the pair (logits, the code head's outputs (N, code_outputs))."""
+        # images: (N, 1, 28, 28)
+        body = self.body(images)
+        features = body
         if self.minibatch is not None:
             # the similarity features are computed in float32 even under autocast (exp(-L1));
             # the meta device (core.cost's estimates) has no autocast to turn off
             device = features.device.type
             with torch.autocast(device, enabled=False) if device != "meta" else contextlib.nullcontext():
                 features = self.minibatch(features.float())
-        return self.head(features)[:, 0]
+        logits = self.head(features)[:, 0]
+        if self.projection is not None:
+            if labels is None:
+                raise ValueError("a projection discriminator needs each image's label")
+            logits = logits + (self.projection(labels) * body).sum(dim=1)
+        if not codes:
+            return logits
+        if self.code_head is None:
+            raise ValueError("this discriminator has no code head")
+        return logits, self.code_head(body)
 
 
 def dcgan_init(module: nn.Module) -> None:
@@ -112,17 +138,22 @@ def dcgan_init(module: nn.Module) -> None:
         nn.init.normal_(module.weight, 0.0, 0.02)
         if module.bias is not None:
             nn.init.zeros_(module.bias)
-    elif isinstance(module, nn.BatchNorm2d):
+    elif isinstance(module, nn.Embedding):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+    elif isinstance(module, (nn.BatchNorm2d, nn.BatchNorm1d)):
         nn.init.normal_(module.weight, 1.0, 0.02)
         nn.init.zeros_(module.bias)
 
 
 def build_dcgan_generator(config: DcganConfig) -> DcganGenerator:
     """G as a DcganConfig describes it (untrained, uninitialised)."""
-    return DcganGenerator(config.noise_dim, config.g_width, config.g_depth)
+    return DcganGenerator(config.latent_layout().width, config.g_width, config.g_depth)
 
 
 def build_dcgan_discriminator(config: DcganConfig) -> DcganDiscriminator:
     """D as a DcganConfig describes it (untrained, uninitialised)."""
+    projection = config.model == "conditional" and config.conditioning == "projection"
     return DcganDiscriminator(config.d_width, config.minibatch_kernels if config.minibatch_discrimination else 0,
-                              config.minibatch_kernel_dim, config.minibatch_group, config.d_depth)
+                              config.minibatch_kernel_dim, config.minibatch_group, config.d_depth,
+                              code_outputs=0 if projection else code_head_outputs(config.latent_layout()),
+                              projection_classes=CLASSES if projection else 0)

@@ -1,4 +1,5 @@
-"""A DCGAN run on MNIST: the trainer, its quality meter and what it has measured so far.
+"""A run on MNIST (DCGAN, conditional GAN or InfoGAN): the trainer, its quality meter and what
+it has measured so far.
 
 Shared by the CLI (`gan-explorer mnist`), the app's MNIST tab and the benchmarks. It holds no
 UI: its history is plain lists of numbers, its pictures plain uint8 arrays.
@@ -56,6 +57,9 @@ class MnistHistory:
     d_real: list[float] = field(default_factory=list)
     d_fake: list[float] = field(default_factory=list)
     quality: list[dict] = field(default_factory=list)
+    # InfoGAN's lower bound L_I on the mutual information (nats), or the conditional model's
+    # log-likelihood of the asked digits under D's classifier; empty for the DCGAN
+    code_likelihood: list[float] = field(default_factory=list)
 
 
 class MnistRun:
@@ -137,7 +141,7 @@ class MnistRun:
             if time.perf_counter() - start >= seconds:
                 break
         if scoring.cursor >= len(noise):
-            metrics = self.meter.metrics(np.concatenate(scoring.probs), np.concatenate(scoring.features))
+            metrics = self._metrics(np.concatenate(scoring.probs), np.concatenate(scoring.features), noise)
             self._scoring = None
             self._record(metrics, scoring.iteration, scoring.epoch)
         self.eval_seconds += time.perf_counter() - start
@@ -156,6 +160,8 @@ class MnistRun:
             h.g_loss.append(result.g_loss)
             h.d_real.append(result.d_real)
             h.d_fake.append(result.d_fake)
+            if self.trainer.code_head:
+                h.code_likelihood.append(self.trainer.code_likelihood)
             done += 1
         return done
 
@@ -164,9 +170,20 @@ class MnistRun:
         quality curve (a measurement under way in `advance_for` is dropped: this one is newer)."""
         self._scoring = None
         start = time.perf_counter()
-        metrics = self.meter.measure(self.trainer.generate(self.trainer.eval_noise))
+        metrics = self._score(self.trainer.eval_noise)
         self.eval_seconds += time.perf_counter() - start
         return self._record(metrics, self.trainer.iteration, round(self.trainer.epoch, 3))
+
+    def _score(self, latent: torch.Tensor) -> dict:
+        """Every metric of G's images from `latent`, the model's own (class accuracy, code agreement) included."""
+        probs, features = self.meter.classify(self.trainer.generate(latent))
+        return self._metrics(probs, features, latent)
+
+    def _metrics(self, probs: np.ndarray, features: np.ndarray, latent: torch.Tensor) -> dict:
+        codes = self.trainer.layout.codes(latent).numpy()
+        model = self.config.model
+        return self.meter.metrics(probs, features, asked=codes if model == "conditional" else None,
+                                  codes=codes if model == "infogan" else None)
 
     def _record(self, metrics: dict, iteration: int, epoch: float) -> dict:
         self._last_measure = time.perf_counter()
@@ -185,18 +202,31 @@ class MnistRun:
             "seconds_left": left / rate if rate and math.isfinite(rate) else float("nan"),
         }
 
+    def final_latent(self, n: int | None = None) -> torch.Tensor:
+        """G's input vectors for the final samples: noise of its own seed, and codes (or digits)
+        in turn 0..9, so that each is drawn n/10 times."""
+        return self.trainer.noise(n or self.config.eval_samples, FINAL_SAMPLES_SEED)
+
     def final_samples(self, n: int | None = None) -> np.ndarray:
-        """uint8 N x 28 x 28 from the final G, on noise of its own seed."""
-        noise = self.trainer.noise(n or self.config.eval_samples, FINAL_SAMPLES_SEED)
-        return to_uint8(self.trainer.generate(noise))
+        """uint8 N x 28 x 28 from the final G, on `final_latent`."""
+        return to_uint8(self.trainer.generate(self.final_latent(n)))
+
+    def score_final(self, latent: torch.Tensor | None = None) -> tuple[np.ndarray, dict]:
+        """(the final samples as uint8, every metric of them), on `final_latent` by default."""
+        latent = self.final_latent() if latent is None else latent
+        samples = to_uint8(self.trainer.generate(latent))
+        start = time.perf_counter()
+        probs, features = self.meter.classify(samples)
+        self.eval_seconds += time.perf_counter() - start
+        return samples, self._metrics(probs, features, latent)
 
     def write(self, out: Path) -> dict:
-        """The run directory: config.json, metrics.json, checkpoint.pt, samples.png, samples.npy."""
+        """The run directory: config.json, metrics.json, checkpoint.pt, samples.png, samples.npy,
+        and the digit asked for each sample (labels.npy, conditional) or its categorical code
+        (codes.npy, InfoGAN)."""
         out.mkdir(parents=True, exist_ok=True)
-        samples = self.final_samples()
-        start = time.perf_counter()
-        final = self.meter.measure(samples)
-        self.eval_seconds += time.perf_counter() - start
+        latent = self.final_latent()
+        samples, final = self.score_final(latent)
         progress = self.progress()
         metrics = {
             **final,
@@ -209,6 +239,7 @@ class MnistRun:
             "device": str(self.trainer.device),
             "processes": self.trainer.world_size,
             "data": self.digits.source,
+            "model": self.config.model,
             "remedies": list(self.config.remedies()),
             "quality_curve": [{k: v for k, v in q.items() if k != "samples"} for q in self.history.quality],
         }
@@ -216,5 +247,10 @@ class MnistRun:
         (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
         save_checkpoint(out / "checkpoint.pt", self.config, self.trainer.state())
         np.save(out / "samples.npy", samples)
+        codes = self.trainer.layout.codes(latent).numpy().astype(np.int64)
+        if self.config.model == "conditional":
+            np.save(out / "labels.npy", codes)
+        elif self.config.model == "infogan":
+            np.save(out / "codes.npy", codes)
         write_png(out / "samples.png", tile(samples[:100], columns=10))
         return metrics

@@ -1,10 +1,19 @@
-"""Training a DCGAN on MNIST: one trainer for the app, the CLI, the benchmarks and torchrun.
+"""Training a GAN on MNIST: one trainer for the app, the CLI, the benchmarks and torchrun, and
+for the three models (codes.py): the DCGAN, the conditional GAN and InfoGAN.
 
 `DcganTrainer.step()` does one iteration of Algorithm 1 of Goodfellow et al. (2014) with
 k = k_d_steps (1 by default, as in the DCGAN reference code): k D updates, each on a real batch
 and a fake batch (each through D on its own, so that batch normalisation sees one kind of image
 at a time), then a G update.
 It returns plain numbers; the trainer knows nothing of Gradio or plots.
+
+The models share that loop; each adds its inputs and its loss terms:
+- conditional, auxiliary (AC-GAN, Odena et al. 2017, eq. 2-3): D's classifier head learns the
+  labels of real digits and of G's digits (D adds lambda * the cross-entropy of both); G adds
+  lambda * the cross-entropy of its digits, so it draws the digit it is asked for;
+- conditional, projection (Miyato and Koyama 2018): D's score takes the label; no extra term;
+- InfoGAN (Chen et al. 2016, eq. 5): D's update trains Q on G's images (- lambda L_I on
+  detached fakes), G's update maximises L_I through the frozen Q, so G's codes stay readable.
 
 Device: CUDA when present (``device='auto'``), with autocast and channels-last tensors there;
 the CPU otherwise. Under torchrun (``WORLD_SIZE`` > 1) both nets are wrapped in
@@ -28,9 +37,9 @@ from ..core.objectives import lazy_r1_weight, objective, r1_penalty
 from ..core.run import StepStats
 from ..core.schedules import linear_decay, set_learning_rates
 from .augment import translate
+from .codes import code_entropy, code_log_likelihood
 from .config import DcganConfig
 from .data import Digits
-from .latent import seeded_noise
 from .networks import build_dcgan_discriminator, build_dcgan_generator, dcgan_init
 
 
@@ -54,9 +63,16 @@ class DcganTrainer:
             self.autocast_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.autocast_dtype == torch.float16)
 
-        # the real digits live on the device, in G's range [-1, 1]
+        # the real digits live on the device, in G's range [-1, 1], with their labels (read by
+        # the conditional model only)
         self.real = torch.from_numpy(digits.as_tensor_range()).to(self.device).contiguous(
             memory_format=self.memory_format)
+        self.real_labels = torch.from_numpy(digits.labels.astype("int64")).to(self.device)
+        self.layout = config.latent_layout()
+        # D's code head: AC-GAN's classifier for the conditional model, Q for InfoGAN
+        self.code_head = config.model == "infogan" or (config.model == "conditional"
+                                                      and config.conditioning == "auxiliary")
+        self.projection = config.model == "conditional" and config.conditioning == "projection"
 
         torch.manual_seed(config.seed)   # identical initial weights in every process
         self.generator = build_dcgan_generator(config)
@@ -83,8 +99,12 @@ class DcganTrainer:
         # training randomness: per process (its batches and noise); evaluation noise: shared
         self.rng = torch.Generator().manual_seed(config.seed * 1000 + 1 + rank)
         eval_rng = torch.Generator().manual_seed(config.seed * 1000 + 999_983)
-        self.grid_noise = torch.randn(config.grid_samples, config.noise_dim, generator=eval_rng)
-        self.eval_noise = torch.randn(config.live_eval_samples, config.noise_dim, generator=eval_rng)
+        # G's input vectors (z and any codes; codes in turn 0..9, so every digit or code is
+        # drawn equally often) for the sample grid and the live measurements
+        self.grid_noise = self.layout.sample(config.grid_samples, eval_rng, balanced=True)
+        self.eval_noise = self.layout.sample(config.live_eval_samples, eval_rng, balanced=True)
+        # the latest G update's InfoGAN bound L_I (nats), or AC-GAN's log-likelihood of the asked digits
+        self.code_likelihood = float("nan")
 
         self.iteration = 0
         self.images_seen = 0        # real images D has seen, in this process
@@ -119,9 +139,10 @@ class DcganTrainer:
         """True once the run has trained all its iterations."""
         return self.iteration >= self.total_iterations
 
-    def _next_batch(self) -> torch.Tensor:
-        """This process's next batch: a shard of the epoch's permutation (the same permutation in
-        every process, from the seed and the epoch), without replacement within an epoch."""
+    def _next_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """This process's next batch of digits and their labels: a shard of the epoch's
+        permutation (the same permutation in every process, from the seed and the epoch),
+        without replacement within an epoch."""
         per_rank = self.iterations_per_epoch * self.images_per_iteration
         if self._cursor + self.config.batch_size > len(self._order) or self._epoch_index < 0:
             self._epoch_index += 1
@@ -131,10 +152,26 @@ class DcganTrainer:
             self._cursor = 0
         idx = self._order[self._cursor:self._cursor + self.config.batch_size]
         self._cursor += self.config.batch_size
-        return self.real[idx]
+        return self.real[idx], self.real_labels[idx]
 
-    def _noise(self, n: int) -> torch.Tensor:
-        return torch.randn(n, self.config.noise_dim, generator=self.rng).to(self.device)
+    def _latent(self, n: int) -> torch.Tensor:
+        """n of G's input vectors from the training stream (z ~ N(0, I) and the model's codes)."""
+        return self.layout.sample(n, self.rng).to(self.device)
+
+    def _judge(self, images: torch.Tensor, latent_or_labels: torch.Tensor | None, labels_given: bool = False):
+        """D's logits on `images` and its code head's outputs (None without a head); the labels
+        come from `latent_or_labels`: the labels themselves when `labels_given`, else G's input."""
+        labels = None
+        if self.projection:
+            labels = latent_or_labels if labels_given else self.layout.codes(latent_or_labels)
+        if self.code_head:
+            return self.d_train(images, labels, codes=True)
+        return self.d_train(images, labels), None
+
+    def _code_likelihood(self, head: torch.Tensor, latent: torch.Tensor) -> torch.Tensor:
+        """E[log Q(c | x)] of the codes in `latent` under D's head (codes.py): InfoGAN's L_I less
+        the constant H(c), or AC-GAN's minus cross-entropy of the digits."""
+        return code_log_likelihood(self.layout, head.float(), latent)
 
     def _autocast(self):
         return torch.autocast(self.device.type, dtype=self.autocast_dtype or torch.float32,
@@ -150,7 +187,7 @@ class DcganTrainer:
         self._set_learning_rates()
         k = self.config.k_d_steps
         for index in range(k):
-            fake, d_loss, real_logits, fake_logits = self._discriminator_update(
+            fake, latent, d_loss, real_logits, fake_logits = self._discriminator_update(
                 self.iteration * k + index, keep_graph=index == k - 1)
 
         # G: the objective's G loss on D's judgement of the same fakes, after D's update
@@ -161,9 +198,15 @@ class DcganTrainer:
         if frozen:
             self.discriminator.requires_grad_(False)
         with self._autocast():
-            g_logits = self.d_train(self._augment(fake))
+            g_logits, g_head = self._judge(self._augment(fake), latent)
             g_loss = self.objective.g_loss(g_logits.float())
-        self.scaler.scale(g_loss).backward()
+        total = g_loss
+        if g_head is not None:
+            # G keeps its codes readable (InfoGAN) or draws the digit asked for (AC-GAN)
+            likelihood = self._code_likelihood(g_head, latent)
+            total = g_loss - self.config.info_lambda * likelihood
+            self.code_likelihood = likelihood.item() + (code_entropy(self.layout) if self.config.model == "infogan" else 0.0)
+        self.scaler.scale(total).backward()
         if frozen:
             self.discriminator.requires_grad_(True)
         self.scaler.step(self.g_optimizer)
@@ -189,7 +232,7 @@ class DcganTrainer:
         penalty on every r1_every-th update. Returns the fakes (attached to G's graph when
         `keep_graph`, for G's update), D's loss and its logits."""
         batch = self.config.batch_size
-        real = self._next_batch()
+        real, real_labels = self._next_batch()
         self.d_optimizer.zero_grad(set_to_none=True)
         r1_weight = lazy_r1_weight(update, self.config.r1_gamma, self.config.r1_every)
         regularise = r1_weight > 0
@@ -197,20 +240,28 @@ class DcganTrainer:
             # cdist has no second derivative: the R1 update uses the broadcast form (networks.py)
             self.discriminator.minibatch.twice_differentiable = regularise
         with self._autocast():
+            latent = self._latent(batch)
             with torch.set_grad_enabled(keep_graph):
-                fake = self.g_train(self._noise(batch)).contiguous(memory_format=self.memory_format)
+                fake = self.g_train(latent).contiguous(memory_format=self.memory_format)
             real_seen = self._augment(real).requires_grad_(regularise)
-            real_logits = self.d_train(real_seen)
-            fake_logits = self.d_train(self._augment(fake.detach()))
+            real_logits, real_head = self._judge(real_seen, real_labels, labels_given=True)
+            fake_logits, fake_head = self._judge(self._augment(fake.detach()), latent)
             d_loss = self.objective.d_loss(real_logits.float(), fake_logits.float())
         total = d_loss
+        if fake_head is not None:
+            # Q (InfoGAN) or the classifier (AC-GAN) learns G's codes; AC-GAN's also real labels
+            likelihood = self._code_likelihood(fake_head, latent)
+            if self.config.model == "conditional":
+                real_codes = self.layout.compose(latent[:, :self.layout.noise_dim], real_labels)
+                likelihood = likelihood + self._code_likelihood(real_head, real_codes)
+            total = total - self.config.info_lambda * likelihood
         if regularise:
             penalty = r1_penalty(real_logits.float(), real_seen)
             total = d_loss + r1_weight * penalty
         self.scaler.scale(total).backward()
         self.scaler.step(self.d_optimizer)
         self.images_seen += batch
-        return fake, d_loss, real_logits, fake_logits
+        return fake, latent, d_loss, real_logits, fake_logits
 
     def _augment(self, images: torch.Tensor) -> torch.Tensor:
         return translate(images, self.config.augment_shift, self.rng) if self.config.augment_shift else images
@@ -268,8 +319,9 @@ class DcganTrainer:
         return copy.deepcopy(self.sampler).eval()
 
     def noise(self, n: int, seed: int) -> torch.Tensor:
-        """n noise vectors from their own seeded stream (not the training stream)."""
-        return seeded_noise(n, self.config.noise_dim, seed)
+        """n of G's input vectors from their own seeded stream (not the training stream): z as
+        `latent.seeded_noise` draws it, and codes in turn 0..9 (continuous codes uniform)."""
+        return self.layout.sample(n, torch.Generator().manual_seed(int(seed)), balanced=True)
 
     def grid_images(self) -> torch.Tensor:
         """G's images on the fixed grid noise, as `generate` returns them."""

@@ -151,7 +151,7 @@ def _replica(rank: int, world: int, port: int, out: str) -> None:
     group = init_from_env("cpu")
     trainer = DcganTrainer(TINY.replace(minibatch_discrimination=True), load_embedded(), group.rank,
                            group.world_size, group.device)
-    batches = [trainer._next_batch() for _ in range(2)]
+    batches = [trainer._next_batch()[0] for _ in range(2)]
     trainer._cursor = 0
     for _ in range(5):
         trainer.step()

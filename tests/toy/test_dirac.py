@@ -9,7 +9,14 @@ import pytest
 
 from explorer.cli import main
 from explorer.core.errors import ConfigError
-from explorer.toy.dirac import DiracConfig, closed_form_eigenvalues, distances, field_jacobian, summary, trajectory
+from explorer.toy.dirac import (
+    DiracConfig,
+    closed_form_eigenvalues,
+    distances,
+    field_jacobian,
+    summary,
+    trajectory,
+)
 
 START = dict(start_theta=1.0, start_psi=1.0, g_lr=0.1, d_lr=0.1, steps=1000)
 
