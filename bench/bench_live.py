@@ -67,7 +67,7 @@ SCENARIOS = {
     "toy2d-twin": ("toy2d", live_toy2d.Toy2DTab, _toy2d_request(True), ["toy2d-figure-plain", "toy2d-figure"],
                    "#toy2d-step"),
     "mnist": ("mnist", live_mnist.MnistTab, {"data_choice": "embedded", "data_folder": "",
-                                             "values": [1000, 32, 48, 48, 2e-3, 2e-3, 0, "auto", False]},
+                                             "values": [1000, 32, 48, 48, 2e-3, 2e-3, 0, "auto", False, "dcgan"]},
               ["mnist-grid"], None),
 }
 

@@ -73,6 +73,25 @@ Through a small classifier trained by this project on real digits (98.8 % on the
 - **Classes drawn**: digits that make up at least 2 % of the samples. The bars are the collapse
   meter: a collapsed GAN piles its samples into a few classes.
 
+### Three models, one trainer
+- **DCGAN**: G sees z alone; nobody can say which z gives which digit.
+- **Conditional GAN** (Mirza and Osindero 2014): G also sees the digit's label, one-hot, and D
+  learns to name the digit of every image it judges (the auxiliary classifier of AC-GAN, Odena
+  et al. 2017); G is rewarded when its 3 is called a 3. The buttons set the digit of the whole
+  grid; **class accuracy** is the share of samples our classifier calls the digit asked for.
+- **InfoGAN** (Chen et al. 2016): G sees z, a 10-way code c0-c9 and two continuous codes c10, c11,
+  and is never told a label. A head Q on D's features must guess the codes back from the image,
+  and G and Q together maximise a lower bound on the mutual information between the codes and the
+  image (L_I in the losses chart's hover). The network chooses what each code means: the buttons
+  are named after the digit our classifier calls each code's samples, and **code agreement** is
+  the share of samples whose code matches that digit under the best one-to-one matching. The
+  sliders move c10 and c11 from -2 to 2, past the -1 to 1 they were trained on; the traversal grid
+  shows one code's values down the rows for ten samples across (the paper's Figure 2).
+
+**Use the pretrained model** loads a generator trained in advance by
+`python -m explorer.mnist.pretrained` (how long and how well: `assets/mnist/pretrained.json`), so
+the sliders and buttons work at once; ▶ Train then trains a new model live from the settings.
+
 ### Minibatch discrimination
 Salimans et al. (2016, §3.2): D also sees how similar each image is to the others in its batch,
 so a generator that draws the same digit again and again is easy to catch. It changes D's shape,

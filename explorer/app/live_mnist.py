@@ -1,6 +1,7 @@
-"""The DCGAN tab's run in a worker: how to build it from the page's settings, its frames (the
-sample grid as a PNG, the readout, the curves), the latent space, and its files. No gradio here:
-the tab (`tab_mnist`) hands the outputs on."""
+"""The MNIST tab's run in a worker (a DCGAN, a conditional GAN or an InfoGAN): how to build it
+from the page's settings or from the pretrained generator, its frames (the sample grid as a PNG,
+the readout, the curves), the codes that set the grid (a digit, InfoGAN's codes), the traversal
+grid, the latent space, and its files. No gradio here: the tab (`tab_mnist`) hands the outputs on."""
 
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ from ..core.devices import describe_device
 from ..core.errors import ConfigError, TrainingDiverged, shown
 from ..mnist import plots as plots_mnist
 from ..mnist.checkpoint import read_checkpoint, save_checkpoint
+from ..mnist.codes import MODEL_NAMES, MODELS, traversal
 from ..mnist.config import DcganConfig
 from ..mnist.cost import DCGAN_LIMITS, dcgan_run_cost
 from ..mnist.data import DataAccess, MnistDataError, load_embedded
 from ..mnist.images import enlarge, png_bytes, tile
 from ..mnist.latent import interpolate, nearest_real, seeded_noise
+from ..mnist.pretrained import apply_pretrained, load_pretrained
 from ..mnist.quality import to_uint8
 from ..mnist.run import MnistRun
 from .frames import Resend, figure_json
@@ -40,7 +43,9 @@ STRIP_SCALE = 3
 TRAINING_THREADS = os.cpu_count() or 1
 DEFAULTS = DcganConfig()
 SETTING_NAMES = ("epochs", "batch_size", "g_width", "d_width", "g_lr", "d_lr", "seed", "device",
-                 "minibatch_discrimination")
+                 "minibatch_discrimination", "model")
+TRAVERSAL_COLUMNS = 10     # samples (each its own z) across a traversal grid
+TRAVERSAL_VALUES = 9       # rows of a continuous code's traversal: -2 to 2
 
 
 def config_from_controls(data_choice: str | None, data_folder: str | None, values: list) -> DcganConfig:
@@ -82,10 +87,21 @@ class MnistTab:
         self.losses_resend = Resend(SLOW_EVERY_SECONDS)
         self.last_grid = 0.0
         self.quality_resend = Resend()  # the quality curve and class histogram: on a new measurement
+        # what the page's code controls set in the grid and the single sample: the digit (or
+        # InfoGAN's categorical code; None: 0..9 across the columns) and InfoGAN's continuous codes
+        self.code: int | None = None
+        self.continuous = [0.0, 0.0]
+        self.codes_set = 0        # counts changes of the codes, so that the grid is drawn anew
+        self.pretrained = False   # the run holds the pretrained generator (D untrained)
 
     def diverged_errors(self) -> tuple[type[Exception], ...]:
         """A DCGAN run diverges with TrainingDiverged."""
         return (TrainingDiverged,)
+
+    @property
+    def replace_on_play(self) -> bool:
+        """A pretrained model is for looking at: ▶ Train starts a new run from the settings."""
+        return self.pretrained
 
     def build(self, request: dict) -> str:
         """A fresh run on the chosen digits."""
@@ -95,9 +111,9 @@ class MnistTab:
         self.limits.check(dcgan_run_cost(config))
         run = MnistRun(config, self.data_access.load(config.data))
         run.measure_every_seconds = MEASURE_EVERY_SECONDS
-        self.run = run
+        self.run, self.pretrained = run, False
         self.builds += 1
-        return f"new run on {run.digits.source}: press ▶ Train"
+        return f"new {MODEL_NAMES[config.model]} on {run.digits.source}: press ▶ Train"
 
     def apply(self, request: dict) -> str:
         """Play's settings: more (or fewer) epochs apply now; other changes on Reset."""
@@ -113,7 +129,9 @@ class MnistTab:
 
     # ------------------------------------------------------------------ drawing
     def _grid(self) -> np.ndarray:
-        return enlarge(tile(to_uint8(self.run.trainer.grid_images()), columns=8), GRID_SCALE)
+        trainer = self.run.trainer
+        images = trainer.grid_images(self.code, self.continuous)
+        return enlarge(tile(to_uint8(images), columns=trainer.grid_columns), GRID_SCALE)
 
     def outputs(self, slot: Slot, request: dict) -> dict:
         """The readout, the status and, when due, the curves (the grid draws itself)."""
@@ -128,9 +146,13 @@ class MnistTab:
                                                   describe_device(run.trainer.device, threads=TRAINING_THREADS))
         h = run.history
         if self.losses_resend.due((self.builds, len(h.iteration)), full):
-            out["losses"] = figure_json(plots_mnist.losses_figure(h.iteration, h.d_loss, h.g_loss, h.d_real, h.d_fake))
+            out["losses"] = figure_json(plots_mnist.losses_figure(
+                h.iteration, h.d_loss, h.g_loss, h.d_real, h.d_fake, code_likelihood=h.code_likelihood,
+                model=run.config.model))
         # the quality curve and the class histogram change only with a new measurement
         if self.quality_resend.due((self.builds, len(h.quality)), full):
+            # the code buttons' names follow the measurements (InfoGAN's digit of each code)
+            out["model"], out["code_labels"] = run.config.model, self._code_labels()
             histograms = [("generated", h.quality[-1]["class_histogram"])] if h.quality else []
             out["quality"] = figure_json(plots_mnist.quality_figure(h.quality))
             out["classes"] = figure_json(plots_mnist.class_histogram_figure(
@@ -143,23 +165,28 @@ class MnistTab:
         run = self.run
         if run is None:
             return {"playing": False}
-        version = f"{self.builds}:{run.iteration}:{int(bool(slot.error))}"
+        version = f"{self.builds}:{run.iteration}:{self.codes_set}:{int(bool(slot.error))}"
         now = time.monotonic()
         if slot.playing and now - self.last_grid < GRID_EVERY_SECONDS:  # ask again when it is due
             return {"playing": True, "wait_ms": int((self.last_grid + GRID_EVERY_SECONDS - now) * 1000) + 5}
         if page_version == version or (slot.error and page_version is not None):
             return {"playing": slot.playing, "wait_ms": 100}
         self.last_grid = now
-        return {"version": version, "png": png_data(self._grid()), "label": f"iteration {run.iteration}",
+        label = f"iteration {run.iteration}" + (" (pretrained)" if self.pretrained else "")
+        return {"version": version, "png": png_data(self._grid()), "label": label,
                 "playing": slot.playing, "wait_ms": int(GRID_EVERY_SECONDS * 1000)}
 
     # ------------------------------------------------------------------ the tab's own commands
     def command(self, slot: Slot, name: str, request: dict) -> dict:
-        """live, latent, seed, randomise, interpolate, save, export, load."""
+        """live, latent, seed, randomise, interpolate, codes, traversal, save, export, load, pretrained."""
         if name == "live":
             return self._live(slot, request.get("version"))
         if name == "load":
             return self._load(slot, request)
+        if name == "pretrained":
+            if request.get("if_no_run") and self.run is not None:
+                return self.outputs(slot, {})
+            return self._load_pretrained(slot, request.get("model") or "dcgan")
         problem = self._no_model(slot)
         if name == "seed" and problem:
             return {"values": self._slider_values(request.get("seed")), "note": problem}
@@ -175,6 +202,10 @@ class MnistTab:
             return dict(self._latent(request.get("seed"), values), values=values, seed=request.get("seed"))
         if name == "interpolate":
             return self._interpolate(request)
+        if name == "codes":
+            return self._set_codes(request)
+        if name == "traversal":
+            return self._traversal(request)
         if name in ("save", "export"):
             return self._file(name, Path(request["folder"]))
         raise ValueError(f"the DCGAN tab has no command {name!r}")
@@ -198,14 +229,17 @@ class MnistTab:
         run = self.run
         z = run.trainer.noise(1, int(seed))[0]
         z[:SLIDERS] = torch.tensor([float(v) for v in sliders], dtype=z.dtype)
+        z = run.trainer.with_codes(z[None], self.code, self.continuous)[0]
         image = to_uint8(run.trainer.generate(z[None]))[0]
         index, distance = nearest_real(image, run.digits.images)
         label = int(run.digits.labels[index])
+        z, _, _ = run.trainer.layout.split(z[None])
+        z = z[0]
         rest = z[SLIDERS:]
         note = (f"z[0:{SLIDERS}] from the sliders; the other {len(rest)} components fixed by seed {int(seed)} "
                 f"(mean {rest.mean():+.2f}, std {rest.std():.2f}); |z| = {z.norm():.2f} "
-                f"(typical: √{len(z)} = {len(z) ** 0.5:.1f}). Nearest training digit: #{index}, a {label}, "
-                f"RMS pixel distance {distance:.3f}.")
+                f"(typical: √{len(z)} = {len(z) ** 0.5:.1f}).{self._codes_note()} Nearest training digit: "
+                f"#{index}, a {label}, RMS pixel distance {distance:.3f}.")
         return {"sample": enlarge(image, SAMPLE_SCALE), "nearest": enlarge(run.digits.images[index], SAMPLE_SCALE),
                 "note": note}
 
@@ -215,7 +249,8 @@ class MnistTab:
             return {"note": "enter two seeds and a number of steps"}
         steps = int(steps)
         run = self.run
-        z0, z1 = run.trainer.noise(1, int(seed_a))[0], run.trainer.noise(1, int(seed_b))[0]
+        z0, z1 = (run.trainer.with_codes(run.trainer.noise(1, int(seed)), self.code, self.continuous)[0]
+                  for seed in (seed_a, seed_b))
         paths = {mode: interpolate(z0, z1, steps, mode) for mode in ("linear", "spherical")}
         images = to_uint8(run.trainer.generate(torch.cat([paths["linear"], paths["spherical"]])))
         middle = steps // 2
@@ -229,18 +264,18 @@ class MnistTab:
         run = self.run
         folder.mkdir(parents=True, exist_ok=True)
         if name == "save":
-            path = folder / f"dcgan-{run.config.seed}-it{run.iteration}.pt"
+            path = folder / f"{run.config.model}-{run.config.seed}-it{run.iteration}.pt"
             save_checkpoint(path, run.config, run.trainer.state())
             return {"path": str(path),
                     "note": f"Checkpoint saved: weights, optimisers and config, iteration {run.iteration}."}
-        path = folder / f"dcgan-samples-it{run.iteration}.png"
-        path.write_bytes(png_bytes(enlarge(tile(to_uint8(run.trainer.grid_images()), columns=8), 2)))
+        path = folder / f"{run.config.model}-samples-it{run.iteration}.png"
+        path.write_bytes(png_bytes(self._grid()))
         return {"path": str(path), "note": f"Sample grid exported (iteration {run.iteration})."}
 
     def _load(self, slot: Slot, request: dict) -> dict:
         """A checkpoint into a new, paused run; a bad file leaves the current run alone."""
         try:
-            config, state = read_checkpoint(request["path"])
+            config, state = read_checkpoint(request["path"], model=request.get("model"))
             self.limits.check(dcgan_run_cost(config))
         except (CheckpointError, ConfigError) as err:
             return {"status": f"⚠️ **Not loaded.** {err}", "note": f"⚠️ Not loaded: {err}"}
@@ -255,14 +290,104 @@ class MnistTab:
             run.trainer.load_state(state)
         except (ConfigError, RuntimeError, ValueError, KeyError) as err:
             return {"status": f"⚠️ **Not loaded.** {err}", "note": f"⚠️ Not loaded: {err}"}
+        message = f"Loaded a {MODEL_NAMES[config.model]} checkpoint at iteration {run.iteration}.{note}"
+        return self._take(slot, run, message, pretrained=False)
+
+    def _take(self, slot: Slot, run: MnistRun, message: str, pretrained: bool) -> dict:
+        """Make `run` (a loaded one) the tab's run, measured and paused; the page's outputs."""
         slot.stop_playing()
         run.measure_every_seconds = MEASURE_EVERY_SECONDS
         run.measure()
-        self.run, slot.error = run, None
+        self.run, slot.error, self.pretrained = run, None, pretrained
         slot.state = "paused"
         self.builds += 1
-        message = f"Loaded a checkpoint at iteration {run.iteration}.{note}"
         return dict(self.outputs(slot, {"note": message}), note=message)
+
+    def _load_pretrained(self, slot: Slot, model: str) -> dict:
+        """The generator that ships for `model` (mnist.pretrained) in a new, paused run at its
+        budget: the sliders and code controls work at once; ↺ Reset trains one from scratch."""
+        if model not in MODELS:
+            return {"note": f"⚠️ unknown model {shown(model)}"}
+        try:
+            config, weights = load_pretrained(model)
+            run = MnistRun(config.replace(device="auto"), load_embedded())
+            apply_pretrained(run.trainer, weights)
+        except (CheckpointError, ConfigError, RuntimeError) as err:
+            return {"status": f"⚠️ **No pretrained model.** {err}", "note": f"⚠️ {err}"}
+        run.trainer.iteration = run.budget   # trained to its budget, as its card says
+        self.code = None
+        self.codes_set += 1
+        message = (f"Pretrained {MODEL_NAMES[model]} ({config.epochs} epochs): explore it, or ↺ Reset to "
+                   f"train a new one live.")
+        return self._take(slot, run, message, pretrained=True)
+
+    # ------------------------------------------------------------------ codes
+    def _code_labels(self) -> list[str]:
+        """The names of the 10 digit or code buttons: the digit itself (conditional), or InfoGAN's
+        code with the digit the classifier calls it, from the latest measurement (the network
+        chooses its own order)."""
+        run = self.run
+        if run is None or not run.trainer.layout.categories:
+            return []
+        if run.config.model == "conditional":
+            return [str(d) for d in range(10)]
+        latest = run.history.quality[-1] if run.history.quality else {}
+        digits = latest.get("code_digits")
+        return [f"c{c}: a {digits[c]}" if digits else f"c{c}" for c in range(10)]
+
+    def _codes_note(self) -> str:
+        run = self.run
+        if run is None or not run.trainer.layout.categories:
+            return ""
+        what = "digit" if run.config.model == "conditional" else "categorical code c"
+        code = "0-9 across the columns" if self.code is None else str(self.code)
+        text = f" {what.capitalize()}: {code}."
+        if run.trainer.layout.continuous:
+            text += " Continuous codes: " + ", ".join(f"c{i + 10} = {v:+.2f}" for i, v in enumerate(self.continuous)) + "."
+        return text
+
+    def _set_codes(self, request: dict) -> dict:
+        """The digit (or code; None: in turn across the columns) and continuous codes of the grid
+        and the single sample; the grid is drawn anew on the next live frame."""
+        layout = self.run.trainer.layout
+        if not layout.categories:
+            return {"note": "The DCGAN has no codes: choose the conditional GAN or InfoGAN."}
+        code = request.get("code")
+        if code is not None and (not isinstance(code, int) or not 0 <= code < layout.categories):
+            return {"note": f"⚠️ the code is a whole number from 0 to {layout.categories - 1}; got {shown(code)}"}
+        continuous = request.get("continuous")
+        if continuous is not None:
+            try:
+                continuous = [max(-3.0, min(3.0, float(v))) for v in continuous][:layout.continuous]
+            except (TypeError, ValueError):
+                return {"note": f"⚠️ continuous codes are numbers; got {shown(continuous)}"}
+            self.continuous = continuous + [0.0] * (2 - len(continuous))
+        self.code = code
+        self.codes_set += 1
+        return {"note": self._codes_note().strip()}
+
+    def _traversal(self, request: dict) -> dict:
+        """A traversal grid (Chen et al. 2016, Figure 2): rows the values of one code, columns
+        samples, from the seed's z."""
+        run = self.run
+        layout = run.trainer.layout
+        vary = request.get("vary")
+        if not layout.categories:
+            return {"note": "The DCGAN has no codes to traverse: choose the conditional GAN or InfoGAN."}
+        if not isinstance(vary, int) or not -1 <= vary < layout.continuous:
+            return {"note": f"⚠️ this model can vary the categorical code{' or c10, c11' if layout.continuous else ''}"}
+        seed = int(request.get("seed") or 0)
+        z = seeded_noise(TRAVERSAL_COLUMNS, layout.noise_dim, seed)
+        values = torch.linspace(-2, 2, TRAVERSAL_VALUES).tolist()
+        latent = traversal(layout, z, vary, values, code=self.code, continuous=self.continuous)
+        images = to_uint8(run.trainer.generate(latent))
+        if vary < 0:
+            names = self._code_labels()
+            rows = "rows: " + ", ".join(names)
+        else:
+            rows = f"rows: c{10 + vary} = " + ", ".join(f"{v:+.1f}" for v in values) + " (trained on -1 to 1)"
+        note = f"Columns: {TRAVERSAL_COLUMNS} samples (z from seed {seed}); {rows}."
+        return {"traversal": enlarge(tile(images, columns=TRAVERSAL_COLUMNS), STRIP_SCALE), "note": note}
 
 
 LIVE_TAB = MnistTab

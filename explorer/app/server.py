@@ -34,8 +34,8 @@ def build_app(pool: WorkerPool | None = None) -> gr.Blocks:
                 tab_toy2d.build_tab(demo, pool)
             with gr.Tab("Why GANs circle", id="dirac", elem_id="tab-dirac"):
                 tab_dirac.build_tab(demo, pool)
-            with gr.Tab("DCGAN on MNIST", id="mnist", elem_id="tab-mnist"):
-                tab_mnist.build_tab(demo, pool)
+            with gr.Tab("MNIST: DCGAN, conditional GAN, InfoGAN", id="mnist", elem_id="tab-mnist") as mnist:
+                tab_mnist.build_tab(demo, pool, mnist)
         # a page closed (Gradio keeps its state an hour): its runs are freed at once
 
         def on_page_closed(request: gr.Request) -> None:

@@ -1,4 +1,5 @@
-"""The DCGAN tab: train a DCGAN on MNIST live, watch its samples and quality, explore its latent space.
+"""The MNIST tab: train a DCGAN, a conditional GAN or an InfoGAN on MNIST live (or take the
+pretrained one), watch its samples and quality, set its digit or codes, explore its latent space.
 
 This module only lays out the components and wires them to the live engine: the run trains in a
 worker process, whose `live_mnist.MnistTab` builds it, draws its frames and answers the latent
@@ -19,7 +20,13 @@ from .controls import whole_number
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import MNIST_EXPLANATION
 from .live_figure import after_pause, figure_server, live_image, pause_first
-from .live_mnist import DEFAULTS, SAMPLE_SCALE, SLIDERS, TRAINING_THREADS  # noqa: F401  (tests read them)
+from .live_mnist import (  # noqa: F401  (tests read them)
+    DEFAULTS,
+    SAMPLE_SCALE,
+    SLIDERS,
+    TRAINING_THREADS,
+    TRAVERSAL_COLUMNS,
+)
 from .plotting import plot_of, timer_of
 
 # the status and the readout are asked for this often while training: the grid draws itself,
@@ -30,6 +37,9 @@ DATA_CHOICES = [("embedded: 5,000 digits that ship with GAN Explorer", "embedded
                 ("full MNIST: 70,000 (downloaded once, checksummed)", "full"),
                 ("a folder of MNIST IDX files", "folder")]
 FILES_DIR = Path(tempfile.gettempdir()) / "gan-explorer-mnist-files"
+MODEL_CHOICES = [("DCGAN", "dcgan"), ("conditional GAN", "conditional"), ("InfoGAN", "infogan")]
+ALL_CODES = "all"      # the code buttons' first choice: every digit (code) in turn across the columns
+TRAVERSALS = [("the digit / code", -1), ("continuous code c10", 0), ("continuous code c11", 1)]
 
 
 class MnistEngine(LiveEngine):
@@ -47,8 +57,26 @@ def _request(data_choice, data_folder, values) -> dict:
     return {"data_choice": data_choice, "data_folder": data_folder, "values": list(values)}
 
 
+def _code_choices(model: str, labels: list[str]) -> list[tuple[str, str]]:
+    every = "0-9 in turn" if model == "conditional" else "c0-c9 in turn"
+    return [(every, ALL_CODES)] + [(label, str(i)) for i, label in enumerate(labels)]
+
+
+def _code_controls(out: dict) -> tuple:
+    """The code buttons and InfoGAN's continuous sliders: shown for the models that have them,
+    the buttons named after the latest measurement (skipped when the frame does not say)."""
+    if "model" not in out:
+        return gr.skip(), gr.skip(), gr.skip()
+    model, labels = out["model"], out.get("code_labels") or []
+    buttons = gr.update(visible=bool(labels), choices=_code_choices(model, labels),
+                        label="digit of the grid" if model == "conditional" else "InfoGAN's categorical code "
+                        "(named after the digit the classifier calls it)")
+    continuous = model == "infogan"
+    return buttons, gr.update(visible=continuous), gr.update(visible=continuous)
+
+
 def _render(out: dict) -> tuple:
-    """Outputs: readout, status, losses, quality, classes, timer."""
+    """Outputs: readout, status, losses, quality, classes, timer, code buttons, c10, c11."""
     skip = gr.skip()
     return (
         out.get("readout", skip),
@@ -57,7 +85,11 @@ def _render(out: dict) -> tuple:
         plot_of(out, "quality"),
         plot_of(out, "classes"),
         timer_of(out, FRAME_SECONDS),
+        *_code_controls(out),
     )
+
+
+RENDERED = 9   # outputs of _render
 
 
 # ---------------------------------------------------------------------- training handlers
@@ -80,6 +112,16 @@ def on_tick(engine: MnistEngine):
 
 def on_pause(engine: MnistEngine):
     return _render(outputs_or_message(engine, "pause", {}))
+
+
+def on_pretrained(engine: MnistEngine, model):
+    """The pretrained generator of `model` in a new, paused run (its sliders work at once)."""
+    return _render(outputs_or_message(engine, "pretrained", {"model": model}))
+
+
+def on_tab_selected(engine: MnistEngine, model):
+    """A visit to the tab: the pretrained model, when the page has no run yet."""
+    return _render(outputs_or_message(engine, "pretrained", {"model": model, "if_no_run": True}))
 
 
 # ---------------------------------------------------------------------- the latent space
@@ -109,6 +151,22 @@ def on_randomise(engine: MnistEngine):
             out.get("note", out.get("status", "")))
 
 
+def on_codes(engine: MnistEngine, code, c10, c11, seed, *sliders):
+    """The code buttons or sliders moved: the grid's digit (or codes), and the single sample anew."""
+    chosen = None if code in (None, ALL_CODES) else int(code)
+    out = outputs_or_message(engine, "codes", {"code": chosen, "continuous": [c10, c11]})
+    if "status" in out or out.get("note", "").startswith("⚠️"):
+        return gr.skip(), gr.skip(), out.get("note", out.get("status", ""))
+    return on_latent(engine, seed, *sliders)
+
+
+def on_traversal(engine: MnistEngine, vary, seed):
+    """The traversal grid of one code (Chen et al. 2016, Figure 2)."""
+    out = outputs_or_message(engine, "traversal", {"vary": int(vary) if vary is not None else -1,
+                                                   "seed": seed})
+    return _picture(out, "traversal"), out.get("note", out.get("status", ""))
+
+
 def on_interpolate(engine: MnistEngine, seed_a, seed_b, steps):
     out = outputs_or_message(engine, "interpolate", {"seed_a": seed_a, "seed_b": seed_b, "steps": steps})
     return _picture(out, "strip"), out.get("note", out.get("status", ""))
@@ -131,15 +189,16 @@ def on_export_png(engine: MnistEngine):
 def on_load(engine: MnistEngine, file):
     """Load a checkpoint into a new, paused run; a bad file leaves the current run alone."""
     if not file:
-        return (*[gr.skip()] * 6, gr.skip())
+        return (*[gr.skip()] * RENDERED, gr.skip(), gr.skip())
     out = outputs_or_message(engine, "load", {"path": str(file)})
-    return (*_render(out), out.get("note", out.get("status", "")))
+    model = gr.update(value=out["model"]) if "model" in out else gr.skip()
+    return (*_render(out), out.get("note", out.get("status", "")), model)
 
 
 # ---------------------------------------------------------------------- layout
-def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
-    """Build the DCGAN tab's components and events (call inside a gr.Tab of `demo`); its runs
-    train in `pool`'s workers."""
+def build_tab(demo: gr.Blocks, pool: WorkerPool, tab: gr.Tab | None = None) -> None:
+    """Build the MNIST tab's components and events (call inside `tab`, a gr.Tab of `demo`: its
+    first visit loads the pretrained model); its runs train in `pool`'s workers."""
     # a closed page's state is deleted by Gradio, which frees its run's slot in the worker
     session = gr.State(MnistEngine(pool), delete_callback=LiveEngine.close)
     with gr.Row():
@@ -148,6 +207,13 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
                 grid = live_image("mnist-grid", figure_server(pool), height=330,
                                   alt="64 samples of the generator, on fixed noise")
                 classes = gr.Plot(show_label=False, elem_id="mnist-classes")
+            codes = gr.Radio(_code_choices("conditional", [str(d) for d in range(10)]), value=ALL_CODES,
+                             label="digit of the grid", visible=False, elem_id="mnist-codes")
+            with gr.Row():
+                c10 = gr.Slider(-2, 2, value=0, step=0.1, label="continuous code c10 (trained on -1 to 1)",
+                                visible=False, elem_id="mnist-c10")
+                c11 = gr.Slider(-2, 2, value=0, step=0.1, label="continuous code c11 (trained on -1 to 1)",
+                                visible=False, elem_id="mnist-c11")
             with gr.Row():
                 play = gr.Button("▶ Train", variant="primary", elem_id="mnist-play", min_width=80)
                 pause = gr.Button("❚❚ Pause", elem_id="mnist-pause", min_width=80)
@@ -158,6 +224,9 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
                 losses = gr.Plot(show_label=False, elem_id="mnist-losses")
                 quality = gr.Plot(show_label=False, elem_id="mnist-quality")
         with gr.Column(scale=1, min_width=300):
+            model = gr.Radio(MODEL_CHOICES, value=DEFAULTS.model, label="model (trained on ↺ Reset)",
+                             elem_id="mnist-model")
+            use_pretrained = gr.Button("use the pretrained model", elem_id="mnist-pretrained")
             data_choice = gr.Dropdown(DATA_CHOICES, value="embedded", label="digits", elem_id="mnist-data")
             data_folder = gr.Textbox(label="folder of MNIST IDX files (for 'a folder')", elem_id="mnist-data-folder")
             mbd = gr.Checkbox(DEFAULTS.minibatch_discrimination, label="minibatch discrimination (on ↺ Reset)",
@@ -204,11 +273,18 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
         strip = gr.Image(label="interpolation: linear (top), spherical (bottom)", type="numpy", format="png",
                          interactive=False, elem_id="mnist-strip")
         strip_note = gr.Markdown(elem_id="mnist-strip-note")
+        with gr.Row():
+            vary = gr.Radio(TRAVERSALS, value=-1, label="traversal grid (conditional GAN and InfoGAN): vary",
+                            elem_id="mnist-vary")
+            traverse = gr.Button("draw the traversal grid", elem_id="mnist-traverse")
+        traversal_image = gr.Image(label=f"traversal: rows are the code's values, columns {TRAVERSAL_COLUMNS} samples",
+                                   type="numpy", format="png", interactive=False, elem_id="mnist-traversal")
+        traversal_note = gr.Markdown(elem_id="mnist-traversal-note")
     gr.Markdown(MNIST_EXPLANATION)
 
-    values = [epochs, batch, g_width, d_width, g_lr, d_lr, seed, device, mbd]
+    values = [epochs, batch, g_width, d_width, g_lr, d_lr, seed, device, mbd, model]
     timer = gr.Timer(FRAME_SECONDS, active=False)
-    outputs = [readout, status, losses, quality, classes, timer]
+    outputs = [readout, status, losses, quality, classes, timer, codes, c10, c11]
     common = [session, data_choice, data_folder]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
     play.click(on_play, common + values, outputs, **quiet, api_name="mnist_play")
@@ -223,7 +299,16 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     latent_seed.submit(on_seed, [session, latent_seed], sliders + latent_outputs, **quiet)
     randomise.click(on_randomise, [session], [latent_seed] + sliders + latent_outputs, **quiet)
     interp.click(on_interpolate, [session, seed_a, seed_b, steps], [strip, strip_note], **quiet)
+    code_inputs = [session, codes, c10, c11, latent_seed] + sliders
+    codes.input(on_codes, code_inputs, latent_outputs, **quiet)
+    c10.release(on_codes, code_inputs, latent_outputs, **quiet)
+    c11.release(on_codes, code_inputs, latent_outputs, **quiet)
+    traverse.click(on_traversal, [session, vary, latent_seed], [traversal_image, traversal_note], **quiet)
+    model.input(on_pretrained, [session, model], outputs, **quiet)
+    use_pretrained.click(on_pretrained, [session, model], outputs, **quiet, api_name="mnist_pretrained")
+    if tab is not None:
+        tab.select(on_tab_selected, [session, model], outputs, **quiet)
     save.click(on_save, [session], [download, file_note], **quiet)
     export.click(on_export_png, [session], [download, file_note], **quiet)
-    upload.upload(on_load, [session, upload], outputs + [file_note], **quiet)
+    upload.upload(on_load, [session, upload], outputs + [file_note, model], **quiet)
     demo.load(on_load_page, [session], [grid], **quiet, api_name="mnist_open")

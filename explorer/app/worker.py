@@ -84,6 +84,10 @@ class LiveTab(Protocol):
     def diverged_errors(self) -> tuple[type[Exception], ...]:
         """The errors that mean the run diverged (shown as such, the run kept for viewing)."""
 
+    # optional: True while the run is one to look at, not to train on (a pretrained model):
+    # Play then builds a fresh run from the page's settings first, as with no run
+    # replace_on_play: bool
+
 
 class Slot:
     """One session's run in a worker, and the states of a live run, the same on every tab:
@@ -160,7 +164,7 @@ class Slot:
         page's settings apply as `LiveTab.apply` says (a new budget at once, the rest on Reset).
         At its budget a run stops, on every tab; Play then trains on only to a raised budget."""
         self.notice = ""
-        if self.error or self.tab.run is None:
+        if self.error or self.tab.run is None or getattr(self.tab, "replace_on_play", False):
             note = self.build(request)
             if self.tab.run is None:
                 return note

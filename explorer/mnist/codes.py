@@ -108,18 +108,26 @@ def code_head_outputs(layout: LatentLayout) -> int:
     return layout.categories + layout.continuous
 
 
-def code_log_likelihood(layout: LatentLayout, head: torch.Tensor, latent: torch.Tensor) -> torch.Tensor:
-    """E[log Q(c | x)] over a batch, in nats: head (N, categories + continuous) are Q's outputs
-    on the images G drew from `latent` (N, width). The categorical part is -cross-entropy; each
-    continuous code a unit-variance Gaussian log density (module docstring)."""
+def code_log_likelihoods(layout: LatentLayout, head: torch.Tensor,
+                         latent: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(categorical, continuous) parts of E[log Q(c | x)] over a batch, in nats: head (N,
+    categories + continuous) are Q's outputs on the images G drew from `latent` (N, width). The
+    categorical part is -cross-entropy; each continuous code a unit-variance Gaussian log density
+    (module docstring). A part the layout lacks is 0."""
     _, _, continuous = layout.split(latent)
-    total = head.new_zeros(())
+    categorical = gaussian = head.new_zeros(())
     if layout.categories:
-        total = total - F.cross_entropy(head[:, :layout.categories], layout.codes(latent))
+        categorical = -F.cross_entropy(head[:, :layout.categories], layout.codes(latent))
     if layout.continuous:
         means = head[:, layout.categories:]
-        total = total - (0.5 * (continuous - means) ** 2 + 0.5 * math.log(2 * math.pi)).sum(dim=1).mean()
-    return total
+        gaussian = -(0.5 * (continuous - means) ** 2 + 0.5 * math.log(2 * math.pi)).sum(dim=1).mean()
+    return categorical, gaussian
+
+
+def code_log_likelihood(layout: LatentLayout, head: torch.Tensor, latent: torch.Tensor) -> torch.Tensor:
+    """E[log Q(c | x)] over a batch, in nats: both parts of `code_log_likelihoods`."""
+    categorical, gaussian = code_log_likelihoods(layout, head, latent)
+    return categorical + gaussian
 
 
 def code_entropy(layout: LatentLayout) -> float:
@@ -131,3 +139,31 @@ def mutual_information_bound(layout: LatentLayout, head: torch.Tensor, latent: t
     """L_I(G, Q) = E[log Q(c | x)] + H(c), the lower bound on I(c; G(z, c)) of Chen et al. (2016,
     eq. 4-5), in nats, for one batch."""
     return code_log_likelihood(layout, head, latent) + code_entropy(layout)
+
+
+def traversal(layout: LatentLayout, z: torch.Tensor, vary: int, values: list[float] | None = None,
+              code: int | None = None, continuous: list[float] | None = None) -> torch.Tensor:
+    """The latent vectors of a traversal grid as in Chen et al. (2016), Figure 2: rows are the
+    values of one code, columns are samples (z[j], one per column). `vary` -1 varies the
+    categorical code over its K values (one row each); 0, 1, ... vary that continuous code over
+    `values` (default -2 to 2 in 9 steps, beyond the training range of -1 to 1). The codes not
+    varied come from `code` (default: column j gets code j mod K) and `continuous` (default 0).
+    Returns (rows * columns, width), row after row."""
+    columns = len(z)
+    base = (torch.arange(columns) % max(1, layout.categories) if code is None
+            else torch.full((columns,), int(code)))
+    rest = torch.tensor(continuous if continuous is not None else [0.0] * layout.continuous, dtype=z.dtype)
+    rows = []
+    if vary < 0:
+        if not layout.categories:
+            raise ValueError("this model has no categorical code to vary")
+        for value in range(layout.categories):
+            rows.append(layout.compose(z, torch.full((columns,), value), rest.expand(columns, -1)))
+    else:
+        if vary >= layout.continuous:
+            raise ValueError(f"this model has {layout.continuous} continuous codes; cannot vary code {vary}")
+        for value in (values if values is not None else torch.linspace(-2, 2, 9).tolist()):
+            codes = rest.clone()
+            codes[vary] = value
+            rows.append(layout.compose(z, base, codes.expand(columns, -1)))
+    return torch.cat(rows)

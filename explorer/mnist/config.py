@@ -30,6 +30,14 @@ class DcganConfig(ConfigBase):
     # lambda of InfoGAN's mutual-information term (Chen et al. 2016, eq. 5), and the weight of
     # AC-GAN's class log-likelihood
     info_lambda: float = 1.0
+    # the weight of InfoGAN's continuous codes within that term (Chen et al. 2016, sec. 6: a
+    # smaller lambda for continuous codes); at 1 a continuous code takes the digit's width so
+    # far that it turns 1s into 0s, and the categorical code loses the 1s
+    info_continuous_weight: float = 0.1
+    # G sees noise_scale * z beside the codes: under 1, the codes dominate G's input, so that the
+    # largest variation of the digits (their class) goes to the categorical code (the latent of
+    # ClusterGAN, Mukherjee et al. 2019: z ~ N(0, 0.1^2) beside a one-hot code)
+    noise_scale: float = 1.0
 
     # 'embedded' (5,000 digits that ship with the project), 'full' (70,000, downloaded once and
     # checked), or a folder of the standard IDX files
@@ -90,6 +98,8 @@ class DcganConfig(ConfigBase):
         self._check_choice("model", MODELS)
         self._check_choice("conditioning", CONDITIONINGS)
         self._check_float("info_lambda", 0.0, 100.0)
+        self._check_float("noise_scale", 0.0, 10.0, open_low=True)
+        self._check_float("info_continuous_weight", 0.0, 100.0)
         if not isinstance(self.data, str) or not self.data:
             raise ConfigError("data must be 'embedded', 'full' or a folder of MNIST IDX files")
         self._check_int("epochs", 0, 100_000)

@@ -52,9 +52,13 @@ class DcganGenerator(nn.Module):
     """G of the DCGAN: z of `noise_dim` components to a 1 x 28 x 28 image in [-1, 1], through
     transposed convolutions of `width` (ngf) channel multiples; `depth` 3 or 2 (module docstring)."""
 
-    def __init__(self, noise_dim: int, width: int, depth: int = 3) -> None:
+    def __init__(self, noise_dim: int, width: int, depth: int = 3, z_width: int | None = None,
+                 noise_scale: float = 1.0) -> None:
         super().__init__()
         self.noise_dim = noise_dim   # the whole input vector's width (z and any codes)
+        # G multiplies z (the first z_width components) by noise_scale before its first layer, so
+        # that with a scale under 1 the codes that follow dominate its input (codes.py)
+        self.z_width, self.noise_scale = (z_width if z_width is not None else noise_dim), noise_scale
         stem = [nn.ConvTranspose2d(noise_dim, 2 * width, 7, 1, 0, bias=False)]
         if depth == 3:
             stem = [nn.ConvTranspose2d(noise_dim, 4 * width, 3, 1, 0, bias=False),
@@ -72,6 +76,8 @@ class DcganGenerator(nn.Module):
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """G(z) for a batch of noise."""
         # z: (N, noise_dim) -> images: (N, 1, 28, 28) in [-1, 1]
+        if self.noise_scale != 1.0:
+            z = torch.cat([z[:, :self.z_width] * self.noise_scale, z[:, self.z_width:]], dim=1)
         return self.net(z[:, :, None, None])
 
 
@@ -147,7 +153,8 @@ def dcgan_init(module: nn.Module) -> None:
 
 def build_dcgan_generator(config: DcganConfig) -> DcganGenerator:
     """G as a DcganConfig describes it (untrained, uninitialised)."""
-    return DcganGenerator(config.latent_layout().width, config.g_width, config.g_depth)
+    layout = config.latent_layout()
+    return DcganGenerator(layout.width, config.g_width, config.g_depth, layout.noise_dim, config.noise_scale)
 
 
 def build_dcgan_discriminator(config: DcganConfig) -> DcganDiscriminator:

@@ -18,6 +18,7 @@ G_COLOUR = "#1a9850"      # green, as p_g
 PROGRESS_COLOUR = "#f97316"  # orange, as the Train button
 REAL_COLOUR = "black"
 FD_COLOUR = "#d95f02"
+CODE_COLOUR = "#7b3294"    # purple: what the codes carry (InfoGAN L_I, AC-GAN class log-likelihood)
 MARGIN = {"l": 45, "r": 45, "t": 35, "b": 35}
 # room under the x axis for its title and a legend of two rows
 LEGEND_MARGIN = {**MARGIN, "b": 100}
@@ -49,15 +50,23 @@ def _thin(values: Sequence[float], keep: int = 150) -> tuple[list, list]:
 
 
 def losses_figure(iterations: Sequence[int], d_loss: Sequence[float], g_loss: Sequence[float],
-                  d_real: Sequence[float], d_fake: Sequence[float], height: int = 310) -> dict:
+                  d_real: Sequence[float], d_fake: Sequence[float], height: int = 310,
+                  code_likelihood: Sequence[float] = (), model: str = "dcgan") -> dict:
     """D's and G's losses (left axis) and the mean D(x) on real digits and D(G(z)) on fakes
-    (right axis, probabilities), averaged over windows of iterations."""
+    (right axis, probabilities), averaged over windows of iterations; for InfoGAN its lower
+    bound L_I on the mutual information (nats, left axis; at most log 10 + 2 log 2 - log 2 pi
+    with unit-variance Q), for the conditional GAN the log-likelihood of the asked digits under
+    D's classifier (0 at best)."""
     offset = iterations[0] - 1 if len(iterations) else 0
     data = []
-    for values, name, colour, dash, axis in [
+    series = [
         (d_loss, "D loss", D_COLOUR, "solid", "y"), (g_loss, "G loss", G_COLOUR, "solid", "y"),
         (d_real, "D(x), real", REAL_COLOUR, "dot", "y2"), (d_fake, "D(G(z)), fake", G_COLOUR, "dot", "y2"),
-    ]:
+    ]
+    if len(code_likelihood):
+        name = "L_I, nats (InfoGAN)" if model == "infogan" else "log p(asked digit), D's classifier"
+        series.append((code_likelihood, name, CODE_COLOUR, "dash", "y"))
+    for values, name, colour, dash, axis in series:
         x, y = _thin(values)
         data.append({"type": "scatter", "mode": "lines", "name": name, "x": [offset + i for i in x], "y": y,
                      "yaxis": axis, "line": {"color": colour, "dash": dash, "width": 1.8}})
@@ -65,7 +74,7 @@ def losses_figure(iterations: Sequence[int], d_loss: Sequence[float], g_loss: Se
         "title": {"text": "losses and D's outputs", "x": 0.02, "font": {"size": 13}},
         "height": height, "margin": LEGEND_MARGIN,
         "xaxis": {"title": {"text": "iteration"}},
-        "yaxis": {"title": {"text": "loss"}, "rangemode": "tozero"},
+        "yaxis": {"title": {"text": "loss"}, **({} if len(code_likelihood) else {"rangemode": "tozero"})},
         "yaxis2": {"title": {"text": "D output"}, "overlaying": "y", "side": "right", "range": [0, 1],
                    "showgrid": False},
         "legend": _legend_below(height),
@@ -135,11 +144,15 @@ def _histogram_title(confident_share: float | None) -> str:
 
 def quality_text(metrics: dict) -> str:
     """The latest scores in a line of HTML: the iteration they were measured at (when the point
-    has one), IS and FD, and the classes drawn among the confidently classified samples, or
+    has one), IS and FD, the conditional model's class accuracy or InfoGAN's code agreement, and the classes drawn among the confidently classified samples, or
     that the samples are not yet recognisable digits."""
     measured = f"at iteration {metrics['iteration']}: " if "iteration" in metrics else ""
     scores = f"{measured}IS <b>{metrics['inception_score']:.2f}</b> · FD {metrics['frechet_distance']:.1f}"
     share = metrics.get("confident_share", 1.0)
+    if "class_accuracy" in metrics:
+        scores += f" · class accuracy <b>{100 * metrics['class_accuracy']:.1f} %</b>"
+    if "code_agreement" in metrics:
+        scores += f" · code agreement <b>{100 * metrics['code_agreement']:.1f} %</b>"
     if share < RECOGNISABLE_SHARE:
         return (f"{scores} · <b>not yet recognisable digits</b> ({100 * share:.0f} % classified with "
                 f"≥ {100 * CONFIDENT:.0f} % confidence)")

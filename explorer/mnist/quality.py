@@ -176,3 +176,24 @@ def to_uint8(images: torch.Tensor) -> np.ndarray:
     """G's output in [-1, 1], N x 1 x 28 x 28 -> uint8 N x 28 x 28."""
     pixels = ((images.detach().float().cpu()[:, 0] + 1) * 127.5).round().clamp(0, 255)
     return pixels.to(torch.uint8).numpy()
+
+
+def slant(images: np.ndarray) -> np.ndarray:
+    """Each digit's slant from its image moments: the shear mu11 / mu02 of the ink (x to the
+    right, y downwards), the deskewing measure of LeCun et al. (1998); positive when the top leans
+    right. images: uint8 N x 28 x 28 -> (N,)."""
+    ink = np.asarray(images, dtype=np.float64)
+    mass = ink.sum(axis=(1, 2)) + 1e-9
+    ys, xs = np.mgrid[0:ink.shape[1], 0:ink.shape[2]]
+    mean_x = (ink * xs).sum(axis=(1, 2)) / mass
+    mean_y = (ink * ys).sum(axis=(1, 2)) / mass
+    dx = xs[None] - mean_x[:, None, None]
+    dy = ys[None] - mean_y[:, None, None]
+    mu11 = (ink * dx * dy).sum(axis=(1, 2)) / mass
+    mu02 = (ink * dy * dy).sum(axis=(1, 2)) / mass
+    return -mu11 / (mu02 + 1e-9)   # y grows downwards: a top leaning right has negative mu11
+
+
+def ink_mass(images: np.ndarray) -> np.ndarray:
+    """Each digit's ink: the sum of its pixels on a 0-1 scale (thicker strokes, more ink). (N,)"""
+    return np.asarray(images, dtype=np.float64).sum(axis=(1, 2)) / 255.0

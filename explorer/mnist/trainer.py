@@ -37,7 +37,7 @@ from ..core.objectives import lazy_r1_weight, objective, r1_penalty
 from ..core.run import StepStats
 from ..core.schedules import linear_decay, set_learning_rates
 from .augment import translate
-from .codes import code_entropy, code_log_likelihood
+from .codes import code_entropy, code_log_likelihoods
 from .config import DcganConfig
 from .data import Digits
 from .networks import build_dcgan_discriminator, build_dcgan_generator, dcgan_init
@@ -101,7 +101,11 @@ class DcganTrainer:
         eval_rng = torch.Generator().manual_seed(config.seed * 1000 + 999_983)
         # G's input vectors (z and any codes; codes in turn 0..9, so every digit or code is
         # drawn equally often) for the sample grid and the live measurements
-        self.grid_noise = self.layout.sample(config.grid_samples, eval_rng, balanced=True)
+        # (with codes, whole rows of 10: column j is code j)
+        grid = config.grid_samples
+        if self.layout.categories:
+            grid = -(-grid // self.layout.categories) * self.layout.categories
+        self.grid_noise = self.layout.sample(grid, eval_rng, balanced=True)
         self.eval_noise = self.layout.sample(config.live_eval_samples, eval_rng, balanced=True)
         # the latest G update's InfoGAN bound L_I (nats), or AC-GAN's log-likelihood of the asked digits
         self.code_likelihood = float("nan")
@@ -168,10 +172,12 @@ class DcganTrainer:
             return self.d_train(images, labels, codes=True)
         return self.d_train(images, labels), None
 
-    def _code_likelihood(self, head: torch.Tensor, latent: torch.Tensor) -> torch.Tensor:
-        """E[log Q(c | x)] of the codes in `latent` under D's head (codes.py): InfoGAN's L_I less
-        the constant H(c), or AC-GAN's minus cross-entropy of the digits."""
-        return code_log_likelihood(self.layout, head.float(), latent)
+    def _code_likelihood(self, head: torch.Tensor, latent: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(E[log Q(c | x)] of the codes in `latent` under D's head: InfoGAN's L_I less the
+        constant H(c), or AC-GAN's minus cross-entropy of the digits; the same with InfoGAN's
+        continuous codes weighted by info_continuous_weight, what the losses maximise)."""
+        categorical, continuous = code_log_likelihoods(self.layout, head.float(), latent)
+        return categorical + continuous, categorical + self.config.info_continuous_weight * continuous
 
     def _autocast(self):
         return torch.autocast(self.device.type, dtype=self.autocast_dtype or torch.float32,
@@ -203,8 +209,8 @@ class DcganTrainer:
         total = g_loss
         if g_head is not None:
             # G keeps its codes readable (InfoGAN) or draws the digit asked for (AC-GAN)
-            likelihood = self._code_likelihood(g_head, latent)
-            total = g_loss - self.config.info_lambda * likelihood
+            likelihood, weighted = self._code_likelihood(g_head, latent)
+            total = g_loss - self.config.info_lambda * weighted
             self.code_likelihood = likelihood.item() + (code_entropy(self.layout) if self.config.model == "infogan" else 0.0)
         self.scaler.scale(total).backward()
         if frozen:
@@ -250,11 +256,11 @@ class DcganTrainer:
         total = d_loss
         if fake_head is not None:
             # Q (InfoGAN) or the classifier (AC-GAN) learns G's codes; AC-GAN's also real labels
-            likelihood = self._code_likelihood(fake_head, latent)
+            _, weighted = self._code_likelihood(fake_head, latent)
             if self.config.model == "conditional":
                 real_codes = self.layout.compose(latent[:, :self.layout.noise_dim], real_labels)
-                likelihood = likelihood + self._code_likelihood(real_head, real_codes)
-            total = total - self.config.info_lambda * likelihood
+                weighted = weighted + self._code_likelihood(real_head, real_codes)[1]
+            total = total - self.config.info_lambda * weighted
         if regularise:
             penalty = r1_penalty(real_logits.float(), real_seen)
             total = d_loss + r1_weight * penalty
@@ -323,9 +329,27 @@ class DcganTrainer:
         `latent.seeded_noise` draws it, and codes in turn 0..9 (continuous codes uniform)."""
         return self.layout.sample(n, torch.Generator().manual_seed(int(seed)), balanced=True)
 
-    def grid_images(self) -> torch.Tensor:
-        """G's images on the fixed grid noise, as `generate` returns them."""
-        return self.generate(self.grid_noise)
+    @property
+    def grid_columns(self) -> int:
+        """Columns of the sample grid: one per code or digit (10) for the models with codes, else 8."""
+        return self.layout.categories or 8
+
+    def grid_images(self, code: int | None = None, continuous: list[float] | None = None) -> torch.Tensor:
+        """G's images on the fixed grid noise, as `generate` returns them; with `code`, every
+        sample's digit (or InfoGAN's categorical code) set to it, with `continuous`, InfoGAN's
+        continuous codes set to those values."""
+        return self.generate(self.with_codes(self.grid_noise, code, continuous))
+
+    def with_codes(self, latent: torch.Tensor, code: int | None = None,
+                   continuous: list[float] | None = None) -> torch.Tensor:
+        """`latent` with the categorical code of every vector set to `code` and the continuous
+        codes to `continuous` (each left as it is when None or when the model has none)."""
+        z, _, rest = self.layout.split(latent)
+        codes = self.layout.codes(latent) if code is None else torch.full((len(latent),), int(code))
+        if continuous is not None and self.layout.continuous:
+            rest = torch.tensor([float(v) for v in continuous], dtype=latent.dtype).expand(len(latent), -1)
+        return self.layout.compose(z, codes if self.layout.categories else None,
+                                   rest if self.layout.continuous else None)
 
     # ------------------------------------------------------------------ checkpoints
     def state(self) -> dict:

@@ -14,8 +14,8 @@ from PIL import Image
 from explorer.app import live_mnist, tab_mnist
 from explorer.app.tab_mnist import MnistEngine
 
-# epochs, batch, G width, D width, G lr, D lr, seed, device, minibatch discrimination
-SMALL = [1, 32, 8, 8, 2e-4, 2e-4, 0, "cpu", False]
+# epochs, batch, G width, D width, G lr, D lr, seed, device, minibatch discrimination, model
+SMALL = [1, 32, 8, 8, 2e-4, 2e-4, 0, "cpu", False, "dcgan"]
 STATUS = 1
 
 
