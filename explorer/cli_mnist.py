@@ -14,7 +14,7 @@ from pathlib import Path
 from .core.config import changes_from_pairs
 from .core.errors import EXIT_DIVERGED, ConfigError, TrainingDiverged
 from .mnist.codes import MODEL_NAMES, MODELS
-from .mnist.config import DcganConfig
+from .mnist.config import MODEL_RECIPES, DcganConfig, model_config
 
 
 def add_mnist_parser(commands) -> None:
@@ -23,7 +23,8 @@ def add_mnist_parser(commands) -> None:
         "mnist",
         help="train a DCGAN, conditional GAN or InfoGAN on MNIST digits and write a run directory",
         description="Train a GAN on MNIST with the DCGAN networks (Radford et al. 2016): the DCGAN, a "
-        "conditional GAN (AC-GAN, Odena et al. 2017) or InfoGAN (Chen et al. 2016), and write DIR/config.json, "
+        "conditional GAN (a projection discriminator, Miyato and Koyama 2018, or AC-GAN's classifier) or "
+        "InfoGAN (Chen et al. 2016), and write DIR/config.json, "
         "metrics.json (inception_score, frechet_distance, classes_covered, the quality curve; class_accuracy "
         "for the conditional model, code_agreement for InfoGAN), checkpoint.pt, samples.png and samples.npy "
         "(uint8, N x 28 x 28 from the final generator, with labels.npy: the digit asked for each, or codes.npy: "
@@ -58,14 +59,17 @@ def add_mnist_parser(commands) -> None:
 def mnist_config_from_args(args: argparse.Namespace, resumed: DcganConfig | None = None) -> DcganConfig:
     """The run's config: the defaults, a config.json or the `resumed` checkpoint's (or the
     pretrained generator's) config, with the command line's changes on top."""
-    config = DcganConfig() if resumed is None else resumed
+    config = model_config(args.model or "dcgan") if resumed is None else resumed
     if args.config is not None:
         try:
             config = DcganConfig.from_json(args.config.read_text())
         except OSError as err:
             raise ConfigError(f"cannot read {args.config}: {err.strerror}") from None
     changes = changes_from_pairs(args.set, config_class=DcganConfig)
-    for key in ("model", "epochs", "data", "device", "seed"):
+    if args.model is not None and args.model != config.model:
+        # a config file of another model: take the chosen model's recipe, keep the rest
+        changes = {"model": args.model, **MODEL_RECIPES[args.model], **changes}
+    for key in ("epochs", "data", "device", "seed"):
         if getattr(args, key) is not None:
             changes[key] = getattr(args, key)
     remedies = [r.strip() for item in args.remedy for r in item.split(",") if r.strip()]

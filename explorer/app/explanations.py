@@ -75,10 +75,11 @@ Through a small classifier trained by this project on real digits (98.8 % on the
 
 ### Three models, one trainer
 - **DCGAN**: G sees z alone; nobody can say which z gives which digit.
-- **Conditional GAN** (Mirza and Osindero 2014): G also sees the digit's label, one-hot, and D
-  learns to name the digit of every image it judges (the auxiliary classifier of AC-GAN, Odena
-  et al. 2017); G is rewarded when its 3 is called a 3. The buttons set the digit of the whole
-  grid; **class accuracy** is the share of samples our classifier calls the digit asked for.
+- **Conditional GAN** (Mirza and Osindero 2014): G also sees the digit's label, one-hot, and so
+  does D, by projection (Miyato and Koyama 2018): D's verdict adds the product of the label's
+  learnt embedding with D's features, so D judges "is this a real 3?", not "is this a digit?".
+  The buttons set the digit of the whole grid; **class accuracy** is the share of samples our
+  classifier calls the digit asked for.
 - **InfoGAN** (Chen et al. 2016): G sees z, a 10-way code c0-c9 and two continuous codes c10, c11,
   and is never told a label. A head Q on D's features must guess the codes back from the image,
   and G and Q together maximise a lower bound on the mutual information between the codes and the

@@ -21,7 +21,7 @@ from ..core.errors import ConfigError, TrainingDiverged, shown
 from ..mnist import plots as plots_mnist
 from ..mnist.checkpoint import read_checkpoint, save_checkpoint
 from ..mnist.codes import MODEL_NAMES, MODELS, traversal
-from ..mnist.config import DcganConfig
+from ..mnist.config import DcganConfig, model_config
 from ..mnist.cost import DCGAN_LIMITS, dcgan_run_cost
 from ..mnist.data import DataAccess, MnistDataError, load_embedded
 from ..mnist.images import enlarge, png_bytes, tile
@@ -63,7 +63,7 @@ def config_from_controls(data_choice: str | None, data_folder: str | None, value
         changes["data"] = data_folder.strip()
     else:
         changes["data"] = data_choice or "embedded"
-    return DcganConfig.from_dict(DEFAULTS.to_dict() | changes)
+    return DcganConfig.from_dict(model_config(changes.get("model") or "dcgan").to_dict() | changes)
 
 
 def png_data(image: np.ndarray) -> str:
@@ -317,8 +317,8 @@ class MnistTab:
         run.trainer.iteration = run.budget   # trained to its budget, as its card says
         self.code = None
         self.codes_set += 1
-        message = (f"Pretrained {MODEL_NAMES[model]} ({config.epochs} epochs): explore it, or ↺ Reset to "
-                   f"train a new one live.")
+        message = (f"Pretrained {MODEL_NAMES[model]} ({config.epochs} epochs, trained in advance): explore it; "
+                   f"▶ Train trains a new one live.")
         return self._take(slot, run, message, pretrained=True)
 
     # ------------------------------------------------------------------ codes

@@ -239,7 +239,7 @@ class Slot:
         if run is None:
             return note or "Press ▶ Play to train."
         parts = [f"iteration {run.iteration} / {run.budget}"]
-        if run.finished:
+        if run.finished and not getattr(self.tab, "replace_on_play", False):
             parts.append("budget reached")
         if self.orphaned and not self.playing:
             parts.append("paused while the page was hidden: ▶ Play to go on")

@@ -6,8 +6,10 @@ Every model's G takes one vector, the latent vector, laid out as
 
 - DCGAN (Radford et al. 2016): z alone.
 - Conditional GAN (Mirza and Osindero 2014): z and the one-hot digit label y. D is told the
-  label through an auxiliary classifier on its features (AC-GAN, Odena et al. 2017): D learns to
-  name the digit of real images, and G is rewarded when its image of digit y is named y.
+  label by projection (Miyato and Koyama 2018: D's score adds embed(y) . features(x), so it
+  judges "is this a real y"), or through an auxiliary classifier on its features (AC-GAN, Odena
+  et al. 2017: D learns to name the digit of real images, and G is rewarded when its image of
+  digit y is named y). The config's `conditioning` chooses; projection is the default.
 - InfoGAN (Chen et al. 2016): z, a categorical code c1 ~ Cat(K = 10, p = 0.1) and two
   continuous codes c2, c3 ~ U(-1, 1). Nothing tells the network what they mean: a head Q on
   D's features guesses the codes back from the image, and both G and Q maximise the

@@ -24,9 +24,11 @@ class DcganConfig(ConfigBase):
     # 'dcgan' (z alone), 'conditional' (z and the digit's label) or 'infogan' (z, a 10-way
     # code and 2 continuous codes, learnt without labels): codes.py
     model: str = "dcgan"
-    # the conditional model's D: 'auxiliary' (AC-GAN's classifier head, Odena et al. 2017) or
-    # 'projection' (Miyato and Koyama 2018)
-    conditioning: str = "auxiliary"
+    # the conditional model's D: 'projection' (the label's embedding dotted with D's features,
+    # Miyato and Koyama 2018) or 'auxiliary' (AC-GAN's classifier head, Odena et al. 2017).
+    # Measured, 36 epochs, seed 0: class accuracy 99.4 % and 99.3 %, IS 9.81 both, FD 4.0 and
+    # 5.1: projection, for the closer digits and one head fewer (README, "MNIST models")
+    conditioning: str = "projection"
     # lambda of InfoGAN's mutual-information term (Chen et al. 2016, eq. 5), and the weight of
     # AC-GAN's class log-likelihood
     info_lambda: float = 1.0
@@ -130,3 +132,18 @@ class DcganConfig(ConfigBase):
     def remedies(self) -> tuple[str, ...]:
         """The names of the remedies for mode collapse that are switched on (minibatch discrimination only)."""
         return ("minibatch-discrimination",) if self.minibatch_discrimination else ()
+
+
+# what each model changes from the defaults above (measured in README, "MNIST models")
+MODEL_RECIPES: dict[str, dict] = {
+    "dcgan": {},
+    "conditional": {},
+    "infogan": {"noise_scale": 0.1},
+}
+
+
+def model_config(model: str, **changes) -> DcganConfig:
+    """The default config of `model` (its recipe over the DCGAN's defaults), with `changes`."""
+    if model not in MODEL_RECIPES:
+        raise ConfigError(f"model must be one of {', '.join(MODEL_RECIPES)}; got {model!r}")
+    return DcganConfig(model=model, **(MODEL_RECIPES[model] | changes))

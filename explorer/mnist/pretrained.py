@@ -27,7 +27,7 @@ import torch
 
 from ..core.checkpoint import check_shapes, read_checkpoint_file, save_checkpoint_file
 from .codes import MODEL_NAMES, MODELS
-from .config import DcganConfig
+from .config import DcganConfig, model_config
 from .data import ASSETS
 from .networks import build_dcgan_generator
 
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from ..core.config import changes_from_pairs
 
-    config = DcganConfig(model=args.model, epochs=args.epochs, seed=args.seed).replace(
+    config = model_config(args.model, epochs=args.epochs, seed=args.seed).replace(
         **changes_from_pairs(args.set, config_class=DcganConfig))
     start = time.perf_counter()
     run = MnistRun(config)

@@ -48,13 +48,13 @@ def test_each_pretrained_generator_ships_small_and_loads(model):
 def test_the_tab_opens_with_the_pretrained_model_and_play_trains_a_new_one(pool):
     engine = MnistEngine(pool)
     out = tab_mnist.on_tab_selected(engine, "dcgan")
-    assert "Pretrained DCGAN" in out[STATUS] and "paused" in out[STATUS]
+    assert "Pretrained DCGAN" in out[STATUS] and "budget" not in out[STATUS]
     assert engine.call("live", {"version": None})["label"].endswith("(pretrained)")
     # a second visit keeps the run
     again = tab_mnist.on_tab_selected(engine, "dcgan")
     assert again[STATUS] is not None and tab_of(engine).pretrained
     out = tab_mnist.on_play(engine, "embedded", "", *SMALL, "dcgan")
-    assert "new DCGAN" in out[STATUS]
+    assert "training" in out[STATUS] and "/ 156" in out[STATUS]   # a new run of the settings: 1 epoch
     deadline = time.time() + 60
     while iteration_of(tab_mnist.on_tick(engine)[STATUS]) < 3 and time.time() < deadline:
         time.sleep(0.2)

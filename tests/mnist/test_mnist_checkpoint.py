@@ -86,9 +86,9 @@ def _trained(config: DcganConfig, iterations: int):
     {},  # lazy R1 every 4th D update, G's moving average, linear LR decay
     {"augment_shift": 2, "k_d_steps": 2, "minibatch_discrimination": True, "minibatch_kernels": 4},
     {"model": "conditional"},
-    {"model": "conditional", "conditioning": "projection"},
-    {"model": "infogan"},
-], ids=["default", "augment-k2-minibatch", "conditional", "projection", "infogan"])
+    {"model": "conditional", "conditioning": "auxiliary"},
+    {"model": "infogan", "noise_scale": 0.1},
+], ids=["default", "augment-k2-minibatch", "conditional", "auxiliary", "infogan"])
 def test_train_save_load_and_go_on_is_the_same_as_training_straight(tmp_path, changes):
     """N + M iterations straight, against N, a checkpoint file, a fresh trainer and M more: the
     same weights, G's average, optimiser moments and digit order (the run crosses an epoch)."""

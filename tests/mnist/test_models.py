@@ -136,3 +136,60 @@ def test_cli_writes_each_models_samples_with_their_digits_or_codes(tmp_path, mod
         [sys.executable, "-m", "explorer.cli", "mnist", "--model", "dcgan", "--resume", str(out / "checkpoint.pt"),
          "--out", str(tmp_path / "again")], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert refused.returncode == 2 and "not a DCGAN" in refused.stderr, refused.stderr
+
+
+def _pretrained_generator(model: str):
+    from explorer.mnist.networks import build_dcgan_generator
+    from explorer.mnist.pretrained import load_pretrained
+
+    config, weights = load_pretrained(model)
+    generator = build_dcgan_generator(config)
+    generator.load_state_dict(weights)
+    return config, generator.eval()
+
+
+def test_the_pretrained_conditional_gan_draws_the_digit_it_is_asked_for():
+    """One z with the labels 0..9 gives ten different digits, each the one asked for (as the
+    project's classifier calls them), for nearly every z."""
+    from explorer.mnist.classifier import classify, load_classifier
+    from explorer.mnist.latent import seeded_noise
+
+    config, generator = _pretrained_generator("conditional")
+    layout = config.latent_layout()
+    z = seeded_noise(50, layout.noise_dim, 11).repeat_interleave(10, dim=0)
+    labels = torch.arange(10).repeat(50)
+    with torch.no_grad():
+        images = generator(layout.compose(z, labels))
+    probs, _ = classify(load_classifier(), images)
+    assert class_accuracy(probs, labels.numpy()) >= 0.95
+
+
+def test_each_infogan_continuous_code_moves_a_measured_property_monotonically():
+    """Across -2..2 (a traversal, 9 values, 200 samples each), the mean slant (image moments) or
+    the mean ink (stroke width) of the pretrained InfoGAN's digits rises or falls at every step,
+    for each continuous code, and the two codes do not move the same property the most."""
+    from scipy.stats import spearmanr
+
+    from explorer.mnist.codes import traversal
+    from explorer.mnist.latent import seeded_noise
+    from explorer.mnist.quality import ink_mass, slant, to_uint8
+
+    config, generator = _pretrained_generator("infogan")
+    layout = config.latent_layout()
+    z = seeded_noise(200, layout.noise_dim, 3)
+    values = torch.linspace(-2, 2, 9).tolist()
+    strongest = []
+    for code in range(layout.continuous):
+        with torch.no_grad():
+            images = to_uint8(generator(traversal(layout, z, code, values))).reshape(9, 200, 28, 28)
+        means = {"slant": np.array([slant(row).mean() for row in images]),
+                 "ink": np.array([ink_mass(row).mean() for row in images])}
+        # each property's change across the traversal, in units of its spread over the samples
+        spread = {name: np.std([slant, ink_mass][i](images[4])) for i, name in enumerate(means)}
+        effect = {name: abs(m[-1] - m[0]) / spread[name] for name, m in means.items()}
+        name = max(effect, key=effect.get)
+        steps = np.diff(means[name])
+        assert np.all(steps > 0) or np.all(steps < 0), (code, name, means[name])
+        assert abs(spearmanr(values, means[name]).statistic) == pytest.approx(1.0)
+        strongest.append(name)
+    assert len(set(strongest)) == 2, strongest
