@@ -34,7 +34,7 @@ def build_app(pool: WorkerPool | None = None) -> gr.Blocks:
                 tab_toy2d.build_tab(demo, pool)
             with gr.Tab("Why GANs circle", id="dirac", elem_id="tab-dirac"):
                 tab_dirac.build_tab(demo, pool)
-            with gr.Tab("MNIST: DCGAN, conditional GAN, InfoGAN", id="mnist", elem_id="tab-mnist") as mnist:
+            with gr.Tab("MNIST GANs: DCGAN, InfoGAN", id="mnist", elem_id="tab-mnist") as mnist:
                 tab_mnist.build_tab(demo, pool, mnist)
         # a page closed (Gradio keeps its state an hour): its runs are freed at once
 

@@ -79,6 +79,11 @@ def losses_figure(iterations: Sequence[int], d_loss: Sequence[float], g_loss: Se
                    "showgrid": False},
         "legend": _legend_below(height),
     }
+    if not len(iterations):
+        layout["annotations"] = [{"text": "no training in this run yet<br>(▶ Train starts one; a pretrained or "
+                                          "loaded<br>model brings no curves)", "showarrow": False,
+                                  "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "font": {"size": 13}}]
+        layout["xaxis"]["range"] = [0, 1]
     return {"data": data, "layout": layout}
 
 
