@@ -59,7 +59,8 @@ def trace(event: str) -> None:
 
 
 class LiveTab(Protocol):
-    """What a tab supplies to the engine: how to build its run and how to draw its frame."""
+    """What a tab supplies to the engine: how to build its run and draw its frame (optionally
+    `replace_on_play`: true while its run is for looking at, which Play replaces with a new one)."""
 
     # torch intra-op threads while this tab's run trains (toy nets: 1; a DCGAN: every core)
     training_threads: int
@@ -83,10 +84,6 @@ class LiveTab(Protocol):
 
     def diverged_errors(self) -> tuple[type[Exception], ...]:
         """The errors that mean the run diverged (shown as such, the run kept for viewing)."""
-
-    # optional: True while the run is one to look at, not to train on (a pretrained model):
-    # Play then builds a fresh run from the page's settings first, as with no run
-    # replace_on_play: bool
 
 
 class Slot:

@@ -142,7 +142,7 @@ MODEL_RECIPES: dict[str, dict] = {
 }
 
 
-def model_config(model: str, **changes) -> DcganConfig:
+def model_config(model: str, **changes: object) -> DcganConfig:
     """The default config of `model` (its recipe over the DCGAN's defaults), with `changes`."""
     if model not in MODEL_RECIPES:
         raise ConfigError(f"model must be one of {', '.join(MODEL_RECIPES)}; got {model!r}")

@@ -114,7 +114,8 @@ class DcganDiscriminator(nn.Module):
         ) if code_outputs else None
         self.projection = nn.Embedding(projection_classes, features) if projection_classes else None
 
-    def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None, codes: bool = False):
+    def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None,
+                codes: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
         """D's logit for each image of a batch, (N,) (told each image's label, for a projection D);
         with `codes`, the pair (logits, the code head's outputs (N, code_outputs))."""
         # images: (N, 1, 28, 28)

@@ -30,6 +30,7 @@ from .codes import MODEL_NAMES, MODELS
 from .config import DcganConfig, model_config
 from .data import ASSETS
 from .networks import build_dcgan_generator
+from .trainer import DcganTrainer
 
 PRETRAINED_DIR = ASSETS / "pretrained"
 PRETRAINED_CARD = ASSETS / "pretrained.json"
@@ -65,7 +66,7 @@ def load_pretrained(model: str, path: Path | None = None) -> tuple[DcganConfig, 
     return config, weights
 
 
-def apply_pretrained(trainer, weights: dict[str, torch.Tensor]) -> None:
+def apply_pretrained(trainer: DcganTrainer, weights: dict[str, torch.Tensor]) -> None:
     """Put pretrained generator weights into a fresh trainer's G (and its moving average)."""
     trainer.generator.load_state_dict(weights)
     if trainer.generator_ema is not None:

@@ -193,3 +193,23 @@ def test_each_infogan_continuous_code_moves_a_measured_property_monotonically():
         assert abs(spearmanr(values, means[name]).statistic) == pytest.approx(1.0)
         strongest.append(name)
     assert len(set(strongest)) == 2, strongest
+
+
+def test_cli_init_pretrained_scores_the_shipped_generator(tmp_path):
+    """`--init pretrained --epochs 0`: no training, the shipped conditional generator's samples
+    and scores, as its card records them."""
+    out = tmp_path / "run"
+    result = subprocess.run(
+        [sys.executable, "-m", "explorer.cli", "mnist", "--model", "conditional", "--init", "pretrained",
+         "--epochs", "0", "--no-progress", "--out", str(out)],
+        capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((out / "metrics.json").read_text())
+    card = json.loads((REPO / "assets" / "mnist" / "pretrained.json").read_text())["conditional"]
+    assert metrics["iterations"] == 0 and metrics["class_accuracy"] >= 0.95
+    assert metrics["class_accuracy"] == pytest.approx(card["scores"]["class_accuracy"], abs=0.01)
+    assert np.bincount(np.load(out / "labels.npy")).tolist() == [1000] * 10
+    refused = subprocess.run(
+        [sys.executable, "-m", "explorer.cli", "mnist", "--init", "pretrained", "--config", str(out / "config.json"),
+         "--out", str(tmp_path / "again")], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert refused.returncode == 2 and "give one of" in refused.stderr
