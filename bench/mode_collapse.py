@@ -12,7 +12,8 @@ noise are scored by explorer.toy.modes.mode_metrics:
 
 It prints a line per run as it goes, then a table in the layout of PacGAN's Table 1 (mean ±
 standard error over seeds), with the medians of modes and high-quality samples and the mean
-wall-clock seconds per run (training plus the one evaluation), and PacGAN's published PacGAN4
+CPU seconds per run (training plus the one evaluation, on its one thread: what a run costs
+however busy the machine), and PacGAN's published PacGAN4
 row for reference. Remedy names come from explorer.toy.remedies.REMEDIES and combine with commas
 ("pack4", "minibatch-discrimination,least-squares"); "none" is the preset as it is.
 
@@ -57,6 +58,8 @@ PRESET_NAMES = ("ring-collapse", "grid-collapse")
 DEFAULT_REMEDIES = ("none", "minibatch-discrimination")
 # PacGAN (Lin et al. 2018), Table 1, the PacGAN4 row: modes and high-quality samples (%)
 PACGAN4 = {"ring-collapse": (7.8, 95.9), "grid-collapse": (24.8, 93.6)}
+# a run that covers at most this share of the modes has collapsed
+COLLAPSED_SHARE = 0.75
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -90,7 +93,7 @@ def run_one(config) -> dict:
     from explorer.toy.modes import mode_metrics
     from explorer.toy.trainer import ToyTrainer
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.thread_time()
     trainer = ToyTrainer(config)
     diverged = ""
     try:
@@ -99,7 +102,7 @@ def run_one(config) -> dict:
         diverged = str(err)
     samples = trainer.final_samples(2500)
     m = mode_metrics(samples, trainer.dataset.modes, trainer.dataset.mode_std)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.thread_time() - cpu_start
     return {
         "seed": config.seed,
         "modes": m.modes_covered,
@@ -108,9 +111,16 @@ def run_one(config) -> dict:
         "mode_kl": m.mode_kl,
         "counts": m.counts.tolist(),
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,   # this thread's CPU time (one torch thread): the run's cost on a busy machine
         "iterations": trainer.iteration,
         "diverged": diverged,
     }
+
+
+def collapsed_run(run: dict) -> bool:
+    """A run collapsed when it covers at most COLLAPSED_SHARE of the modes (ring: 6 of 8; grid:
+    18 of 25, about PacGAN's plain GAN, 17.3)."""
+    return run["modes"] <= COLLAPSED_SHARE * run["total_modes"]
 
 
 def mean_se(values: list[float]) -> tuple[float, float]:
@@ -124,7 +134,7 @@ def summary_row(label: str, runs: list[dict]) -> str:
     hq = [100 * r["high_quality"] for r in runs]
     kl = [r["mode_kl"] for r in runs]
     (mm, ms), (hm, hs), (km, ks) = mean_se(modes), mean_se(hq), mean_se(kl)
-    secs = statistics.fmean(r["seconds"] for r in runs)
+    secs = statistics.fmean(r.get("cpu_seconds", r["seconds"]) for r in runs)
     return (f"  {label:<28} {mm:5.1f} ± {ms:3.1f}   {hm:5.1f} ± {hs:3.1f}   {km:5.2f} ± {ks:4.2f}"
             f"   {statistics.median(modes):6.1f}   {statistics.median(hq):6.1f}   {secs:6.1f}")
 
@@ -174,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
                 note = f"  DIVERGED: {run['diverged']}" if run["diverged"] else ""
                 print(f"{preset:<14} {remedy:<26} seed {seed:>4}: {run['modes']:>2}/{run['total_modes']} modes, "
                       f"{100 * run['high_quality']:5.1f} % high quality, KL {run['mode_kl']:.3f}, "
-                      f"{run['seconds']:5.1f} s{note}", flush=True)
+                      f"{run['seconds']:5.1f} s ({run['cpu_seconds']:5.1f} s CPU){note}", flush=True)
 
     print()
     for preset in presets:
@@ -182,9 +192,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{preset}: {config.dataset}, {config.steps} iterations, batch {config.batch_size}, "
               f"{len(args.seeds)} seeds ({args.seeds[0]}..{args.seeds[-1]}), mean ± s.e.")
         print(f"  {'':<28} {'Modes':>11}   {'high qual. %':>11}   {'reverse KL':>11}"
-              f"   {'med.modes':>6} {'med.HQ%':>6}  {'s/run':>6}")
+              f"   {'med.modes':>6} {'med.HQ%':>6}  {'CPU s/run':>6}")
         for remedy in remedies:
             print(summary_row("GAN" if remedy == "none" else remedy, results[preset][remedy]))
+        for remedy in remedies:
+            runs = results[preset][remedy]
+            collapsed = [r["seed"] for r in runs if collapsed_run(r)]
+            print(f"  {'GAN' if remedy == 'none' else remedy}: collapsed (at most {COLLAPSED_SHARE:.0%} of the "
+                  f"modes covered) on {len(collapsed)} of {len(runs)} seeds"
+                  f"{': ' + ', '.join(map(str, collapsed)) if 0 < len(collapsed) < len(runs) else ''}")
         modes, hq = PACGAN4[preset]
         print(f"  {'PacGAN4 (Lin et al. 2018)':<28} {modes:5.1f}         {hq:5.1f}         (published)")
         print()
