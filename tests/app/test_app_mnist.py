@@ -22,7 +22,7 @@ STATUS = 1
 def _trained(pool, iterations=15) -> MnistEngine:
     engine = MnistEngine(pool)
     out = tab_mnist.on_reset(engine, "embedded", "", *SMALL)
-    assert "new run on" in out[STATUS]
+    assert "new DCGAN on" in out[STATUS]
     tab_mnist.on_play(engine, "embedded", "", *SMALL)
     deadline = time.time() + 120
     while iteration_of(tab_mnist.on_tick(engine)[STATUS]) < iterations and time.time() < deadline:
@@ -85,13 +85,14 @@ def test_save_load_round_trip_and_a_bad_file_leaves_the_run_alone(pool, tmp_path
     grid_before = _grid(engine)
     fresh = MnistEngine(pool)
     outputs = tab_mnist.on_load(fresh, path)
-    assert "Loaded a checkpoint" in outputs[-1]
+    note, model = outputs[-2], outputs[-1]
+    assert "Loaded a DCGAN checkpoint" in note and model["value"] == "dcgan"   # the model choice follows the file
     assert tab_of(fresh).run.iteration == tab_of(engine).run.iteration
     assert np.array_equal(_grid(fresh), grid_before)
     bad = tmp_path / "bad.pt"
     bad.write_text("not a checkpoint")
     outputs = tab_mnist.on_load(fresh, str(bad))
-    assert "Not loaded" in outputs[-1] and "not a PyTorch checkpoint" in outputs[-1]
+    assert "Not loaded" in outputs[-2] and "not a PyTorch checkpoint" in outputs[-2]
     assert tab_of(fresh).run.iteration == tab_of(engine).run.iteration
     png, note = tab_mnist.on_export_png(fresh)
     assert open(png, "rb").read(4) == b"\x89PNG"
