@@ -36,6 +36,13 @@ one process, the machine otherwise busy with the test suite): GAN 0.4 ± 0.2 mod
 every seed), 0.7 ± 0.5 % high quality; MBD 8.0 ± 0.0 modes on every seed, 92.3 ± 1.5 % (79.2 %
 on seed 205, 92-95 % on the others), 61 s a run.
 
+Twenty fresh seeds, `--preset ring-collapse --seeds 300-319` (2026-12-02, one process beside
+others): GAN 0.9 ± 0.5 modes, collapsed (at most 6 of 8 modes) on 18 of 20 (seed 302 found all
+8 with 85.9 % high quality, seed 306 all 8 with 7.9 %); MBD 8 of 8 on every seed, 91.5 ± 0.6 %
+(85.7-94.5 %). The grid preset at batch 512 (chosen on seeds 100-102: MBD 89.8 % against 82.5 %
+at batch 256; batch 256 for 5,000 iterations gave 93.4 % but the plain GAN then found 24-25
+modes): see README, "Mode collapse, and the remedy, measured".
+
 `--set key=value` overrides a config field of
 every run (for tuning, e.g. `--set steps=1500 --set g_lr=2e-4`).
 """
