@@ -141,7 +141,7 @@ def summary_row(label: str, runs: list[dict]) -> str:
     hq = [100 * r["high_quality"] for r in runs]
     kl = [r["mode_kl"] for r in runs]
     (mm, ms), (hm, hs), (km, ks) = mean_se(modes), mean_se(hq), mean_se(kl)
-    secs = statistics.fmean(r.get("cpu_seconds", r["seconds"]) for r in runs)
+    secs = statistics.fmean(r["cpu_seconds"] for r in runs)
     return (f"  {label:<28} {mm:5.1f} ± {ms:3.1f}   {hm:5.1f} ± {hs:3.1f}   {km:5.2f} ± {ks:4.2f}"
             f"   {statistics.median(modes):6.1f}   {statistics.median(hq):6.1f}   {secs:6.1f}")
 

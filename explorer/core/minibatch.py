@@ -56,14 +56,9 @@ class MinibatchDiscrimination(nn.Module):
         rows = self.kernel_rows(features)
         n = len(rows)
         group = self.group_size if 0 < self.group_size < n else n
-        whole = n - n % group
-        # the whole groups in one batched call: (G, group, B, C) -> (G * B, group, C)
-        grouped = rows[:whole].view(whole // group, group, self.kernels, self.kernel_dim)
-        grouped = grouped.transpose(1, 2).reshape(-1, group, self.kernel_dim)
-        o = self._pairwise(grouped, grouped).sum(dim=2) - 1.0   # less c_b(x_i, x_i) = exp(0) = 1
-        parts = [o.view(whole // group, self.kernels, group).transpose(1, 2).reshape(whole, self.kernels)]
-        if whole < n:   # a last, smaller group
-            parts.append(self._similarity(rows[whole:], rows[whole:], self_pairs=True))
+        parts = []
+        for start in range(0, n, group):
+            parts.append(self._similarity(rows[start:start + group], rows[start:start + group], self_pairs=True))
         return torch.cat([features, torch.cat(parts)], dim=1)
 
     def forward_against(self, features: torch.Tensor, reference: torch.Tensor) -> torch.Tensor:
@@ -72,19 +67,15 @@ class MinibatchDiscrimination(nn.Module):
         return torch.cat([features, self._similarity(self.kernel_rows(features),
                                                      self.kernel_rows(reference), self_pairs=False)], dim=1)
 
-    def _pairwise(self, rows: torch.Tensor, others: torch.Tensor) -> torch.Tensor:
-        """exp(-||rows_i - others_j||_1) for batches of row sets: (K, P, C), (K, R, C) -> (K, P, R)."""
+    def _similarity(self, rows: torch.Tensor, others: torch.Tensor, self_pairs: bool) -> torch.Tensor:
+        # rows: (P, B, C), others: (R, B, C) -> o: (P, B)
         if self.twice_differentiable:
             # cdist has no second derivative: penalties on D's input gradient (R1, WGAN-GP) and
             # unrolling differentiate D's gradient, so they take the direct (slower) form
-            distances = (rows[:, :, None] - others[:, None]).abs().sum(-1)
+            distances = (rows.transpose(0, 1)[:, :, None] - others.transpose(0, 1)[:, None]).abs().sum(-1)
         else:
-            distances = torch.cdist(rows, others, p=1)
-        return torch.exp(-distances)
-
-    def _similarity(self, rows: torch.Tensor, others: torch.Tensor, self_pairs: bool) -> torch.Tensor:
-        # rows: (P, B, C), others: (R, B, C) -> o: (P, B)
-        o = self._pairwise(rows.transpose(0, 1), others.transpose(0, 1)).sum(dim=2).transpose(0, 1)
+            distances = torch.cdist(rows.transpose(0, 1), others.transpose(0, 1), p=1)  # (B, P, R)
+        o = torch.exp(-distances).sum(dim=2).transpose(0, 1)  # (P, B)
         # c_b(x_i, x_i) = exp(0) = 1: the self-distance is excluded by taking it off again
         return o - 1.0 if self_pairs else o
 
