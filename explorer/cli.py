@@ -53,6 +53,32 @@ def _presets_epilog() -> str:
     return "\n".join(lines)
 
 
+def add_animation_arguments(command: argparse.ArgumentParser) -> None:
+    """--animation FILE.gif|FILE.mp4, its width and frame rate: the run's timeline for slides."""
+    command.add_argument("--animation", type=Path, metavar="FILE",
+                         help="also write the run's timeline as an animation for slides: FILE.gif or FILE.mp4")
+    command.add_argument("--animation-width", type=int, default=1000, metavar="PX",
+                         help="the animation's width in pixels (default 1000)")
+    command.add_argument("--fps", type=float, default=10.0, help="the animation's frames a second (default 10)")
+
+
+def check_animation_arguments(args: argparse.Namespace) -> None:
+    """Refuse a bad --animation before any training time is spent on it."""
+    if args.animation is None:
+        return
+    from .core.export import ANIMATION_FORMATS
+
+    if args.animation.suffix.lower() not in ANIMATION_FORMATS:
+        raise ConfigError(f"--animation must name a .gif or .mp4 file; got {shown(str(args.animation))}")
+    if not 200 <= args.animation_width <= 4000:
+        raise ConfigError(f"--animation-width must be between 200 and 4000 pixels; got {args.animation_width}")
+    if not (math.isfinite(args.fps) and 1 <= args.fps <= 60):
+        raise ConfigError(f"--fps must be between 1 and 60; got {args.fps:g}")
+    folder = args.animation.parent
+    if str(folder) and not folder.is_dir():
+        raise ConfigError(f"--animation's folder {shown(str(folder))} does not exist")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gan-explorer", description="GAN Explorer, headless.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -82,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="set any config field, e.g. --set k_d_steps=3 --set d_lr=2e-3 (repeatable)")
     toy.add_argument("--out", type=Path, required=True, help="run directory to write")
     toy.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_animation_arguments(toy)
 
     add_mnist_parser(commands)
 
@@ -145,7 +172,8 @@ def run_toy(args: argparse.Namespace) -> int:
 
     from .toy.checkpoint import save_toy_checkpoint
     from .toy.metrics import is_equilibrium
-    from .toy.report import timeline_figure, write_figure_html
+    from .toy.remedies import remedied_name
+    from .toy.report import timeline_figure, write_figure_html, write_timeline_animation
     from .toy.run import ToyRun
     from .toy.trainer import ToyTrainer
 
@@ -159,6 +187,7 @@ def run_toy(args: argparse.Namespace) -> int:
         except CheckpointError as err:
             raise ConfigError(str(err)) from None
     config = config_from_args(args, trainer.config if trainer is not None else None)
+    check_animation_arguments(args)
     if trainer is not None and config != trainer.config:
         # the command line changed the run (--steps, --set): a trainer of the new config takes
         # the saved state, as long as the networks keep their shapes
@@ -212,11 +241,16 @@ def run_toy(args: argparse.Namespace) -> int:
     np.save(args.out / "samples.npy", run.trainer.final_samples(2500))
     np.savez(args.out / "curves.npz", **final.curves())
     write_figure_html(timeline_figure(run.history.snapshots), args.out / "figure.html")
+    animated = ""
+    if args.animation is not None:
+        frames = write_timeline_animation(run.history.snapshots, args.animation, remedied_name(config),
+                                          fps=args.fps, width=args.animation_width)
+        animated = f" and {args.animation} ({frames} frames, {args.animation_width} px wide, {args.fps:g} a second)"
     if run.is_2d:
         summary = ", ".join(f"{k} {v}" for k, v in _progress_fields(run.history.traces).items())
     else:
         summary = f"JS {final.js:.4f} nats · mean|D-1/2| {final.d_deviation:.3f}"
-    print(f"{run.iteration} iterations in {seconds:.1f} s · {summary} · wrote {args.out}", file=sys.stderr)
+    print(f"{run.iteration} iterations in {seconds:.1f} s · {summary} · wrote {args.out}{animated}", file=sys.stderr)
     return 0
 
 

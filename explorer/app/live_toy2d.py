@@ -13,7 +13,7 @@ from ..toy.config import ToyConfig
 from ..toy.cost import TOY_LIMITS, toy_run_cost
 from ..toy.data2d import DataError
 from ..toy.presets import PRESETS_2D, Preset
-from ..toy.remedies import REMEDIES, apply_remedies, without_remedies
+from ..toy.remedies import REMEDIES, apply_remedies, remedied_name, without_remedies
 from ..toy.run import ToyRun, TwinRun
 from .frames import Resend, figure_json, live_frame, page_has, view_key
 from .live_toy1d import apply_budget
@@ -43,14 +43,6 @@ BARS_EVERY_SECONDS = 1.0
 SLOW_EVERY_SECONDS = 3.0
 # the 2-D figure's frames may come a little closer than the 1-D one's (its page draws each slower)
 MIN_FRAME_SECONDS_2D = 0.07
-
-
-def remedied_name(config: ToyConfig) -> str:
-    """A run's name from its remedies and objective ('plain' for none)."""
-    parts = list(config.remedies())
-    if config.loss != "non-saturating":
-        parts.append(config.loss)
-    return " + ".join(parts) if parts else "plain"
 
 
 def side_by_side(config: ToyConfig, preset: Preset) -> tuple[ToyConfig, ToyConfig, str]:

@@ -80,3 +80,11 @@ def apply_remedies(config: ToyConfig, remedies: list[Remedy]) -> ToyConfig:
 def without_remedies(config: ToyConfig, loss: str = "non-saturating") -> ToyConfig:
     """The plain GAN of a config: every remedy off, the given objective (the twin's left side)."""
     return config.replace(minibatch_discrimination=False, minibatch_stddev=False, pack=1, unroll_steps=0, loss=loss)
+
+
+def remedied_name(config: ToyConfig) -> str:
+    """A run's name from its remedies and objective ('plain' for none)."""
+    parts = list(config.remedies())
+    if config.loss != "non-saturating":
+        parts.append(config.loss)
+    return " + ".join(parts) if parts else "plain"

@@ -1,5 +1,6 @@
 """A run's figure with its timeline: Figure 1 of the paper (1-D) or the 2-D view, animated over
-the recorded snapshots, with a slider and play button; written as one self-contained HTML file."""
+the recorded snapshots, with a slider and play button, written as one self-contained HTML file;
+and the same timeline as an animation for slides (GIF or MP4)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 
+from ..core.export import DEFAULT_WIDTH, ExportError, write_animation
 from .plots1d import figure_1d
 from .plots2d import figure_2d
-from .snapshots import Snapshot1D
+from .snapshots import Snapshot1D, Snapshot2D
 
 
 def _evenly(snapshots: list, max_frames: int) -> list:
@@ -18,6 +20,25 @@ def _evenly(snapshots: list, max_frames: int) -> list:
         return list(snapshots)
     picks = np.unique(np.linspace(0, len(snapshots) - 1, max_frames).round().astype(int))
     return [snapshots[i] for i in picks]
+
+
+def frame_figure(snapshot: Snapshot1D | Snapshot2D, name: str = "", width: int | None = None) -> dict:
+    """The figure of one snapshot as the page draws it: Figure 1 (1-D) or the 2-D view titled by
+    the run's `name`; a 2-D figure `width` pixels wide is made about square."""
+    if isinstance(snapshot, Snapshot1D):
+        return figure_1d(snapshot)
+    return figure_2d(snapshot, title=name, height=int(0.92 * width) if width else 520)
+
+
+def write_timeline_animation(snapshots: list, path: str | Path, name: str = "", fps: float = 10.0,
+                             width: int = DEFAULT_WIDTH, max_frames: int = 120) -> int:
+    """The run's recorded timeline as a GIF or MP4 (by `path`'s suffix) of up to `max_frames`
+    snapshots, evenly spaced with the first and last, each drawn as the page draws it; returns
+    the number of frames written."""
+    if not snapshots:
+        raise ExportError("the run recorded no snapshots to animate")
+    chosen = _evenly(snapshots, max_frames)
+    return write_animation((frame_figure(s, name, width) for s in chosen), path, fps=fps, width=width)
 
 
 def timeline_figure(snapshots: list, max_frames: int = 80) -> go.Figure:

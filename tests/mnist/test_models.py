@@ -108,7 +108,7 @@ def test_a_checkpoint_loads_back_and_refuses_another_models_file(tmp_path, model
     loaded, state = read_checkpoint(tmp_path / "run.pt", model=model)
     assert loaded == config and state["iteration"] == 1
     other = "infogan" if model == "conditional" else "dcgan"
-    with pytest.raises(CheckpointError, match=f"run.pt holds a .*, not a .*: choose the"):
+    with pytest.raises(CheckpointError, match="run.pt holds a .*, not a .*: choose the"):
         read_checkpoint(tmp_path / "run.pt", model=other)
     fresh = DcganTrainer(loaded, load_embedded())
     fresh.load_state(state)
