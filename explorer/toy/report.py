@@ -6,20 +6,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import plotly.graph_objects as go
 
-from ..core.export import DEFAULT_WIDTH, ExportError, write_animation
+from ..core.export import (
+    DEFAULT_WIDTH,
+    MAX_FRAMES,
+    ExportError,
+    evenly,
+    write_animation,
+)
 from .plots1d import figure_1d
 from .plots2d import figure_2d
 from .snapshots import Snapshot1D, Snapshot2D
-
-
-def _evenly(snapshots: list, max_frames: int) -> list:
-    if len(snapshots) <= max_frames:
-        return list(snapshots)
-    picks = np.unique(np.linspace(0, len(snapshots) - 1, max_frames).round().astype(int))
-    return [snapshots[i] for i in picks]
 
 
 def frame_figure(snapshot: Snapshot1D | Snapshot2D, name: str = "", width: int | None = None) -> dict:
@@ -31,13 +29,13 @@ def frame_figure(snapshot: Snapshot1D | Snapshot2D, name: str = "", width: int |
 
 
 def write_timeline_animation(snapshots: list, path: str | Path, name: str = "", fps: float = 10.0,
-                             width: int = DEFAULT_WIDTH, max_frames: int = 120) -> int:
+                             width: int = DEFAULT_WIDTH, max_frames: int = MAX_FRAMES) -> int:
     """The run's recorded timeline as a GIF or MP4 (by `path`'s suffix) of up to `max_frames`
     snapshots, evenly spaced with the first and last, each drawn as the page draws it; returns
     the number of frames written."""
     if not snapshots:
         raise ExportError("the run recorded no snapshots to animate")
-    chosen = _evenly(snapshots, max_frames)
+    chosen = evenly(snapshots, max_frames)
     return write_animation((frame_figure(s, name, width) for s in chosen), path, fps=fps, width=width)
 
 
@@ -47,7 +45,7 @@ def timeline_figure(snapshots: list, max_frames: int = 80) -> go.Figure:
     included) and a slider to scrub through them."""
     if not snapshots:
         raise ValueError("a timeline needs at least one snapshot")
-    chosen = _evenly(snapshots, max_frames)
+    chosen = evenly(snapshots, max_frames)
     one_d = isinstance(chosen[0], Snapshot1D)
     figures = [figure_1d(s) if one_d else figure_2d(s) for s in chosen]
     animated = ("annotations", "title") if one_d else ("title",)

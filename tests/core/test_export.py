@@ -12,9 +12,10 @@ from explorer.core.export import (
     ExportError,
     figure_bytes,
     figure_pixels,
-    legend_columns,
+    side_by_side,
     write_animation,
 )
+from explorer.core.plotly_schema import legend_columns
 from explorer.toy.plots1d import (
     D_STAR_COLOR,
     DISCRIMINATOR_COLOR,
@@ -76,6 +77,22 @@ def test_figure_2d_draws_the_samples_and_the_occupancy_bars():
     assert image.shape == (700, 800, 3) and _pixels_near(image, FAKE_COLOUR, 30) > 50
     bars = figure_pixels(occupancy_figure([("plain", snapshot)]), width=800)
     assert bars.shape[0] == 260 and _pixels_near(bars, "#4d4d4d", 20) + _pixels_near(bars, "#c9c9c9", 20) > 200
+
+
+def test_twin_panes_side_by_side_keep_each_panes_points_and_title():
+    runs = [ToyRun(PRESETS_2D["ring-collapse"].config.replace(steps=50, seed=seed)) for seed in (0, 1)]
+    figures = []
+    for name, run in zip(("plain", "minibatch-discrimination"), runs):
+        run.advance(50)
+        figures.append(figure_2d(run.record(), title=name, height=600))
+    both = side_by_side(figures)
+    assert {t["xaxis"] for t in both["data"]} == {"x", "x2"} and both["layout"]["xaxis2"]["domain"][0] > 0.5
+    assert both["layout"]["yaxis2"]["scaleanchor"] == "x2"  # each pane keeps its equal scales
+    titles = [a["text"] for a in both["layout"]["annotations"]]
+    assert any(t.startswith("plain ·") for t in titles) and any(t.startswith("minibatch-discrimination ·") for t in titles)
+    image = figure_pixels(both, width=1400)
+    left, right = image[:, :700], image[:, 700:]
+    assert _pixels_near(left, FAKE_COLOUR, 30) > 50 and _pixels_near(right, FAKE_COLOUR, 30) > 50
 
 
 def test_horizontal_legends_fill_rows_as_plotly_does():
