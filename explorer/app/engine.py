@@ -24,6 +24,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
+from .exports import ExportRenderer
 from .worker import trace
 
 # how long a command may wait for its worker (building a DCGAN run loads digits: seconds)
@@ -161,6 +162,7 @@ class WorkerPool:
         self.engines: dict[str, LiveEngine] = {}
         self.frame_asked: dict[int, float] = {}  # when each engine last asked for a frame
         self.sessions: dict[str, set[LiveEngine]] = {}  # a page's engines, by its Gradio session
+        self.exports = ExportRenderer()  # figures for slides, drawn in a process of their own
 
     def live_pages(self) -> int:
         """How many pages asked for a live frame in the last LIVE_PAGE_SECONDS."""
@@ -246,7 +248,8 @@ class WorkerPool:
         return f"slot-{os.getpid()}-{next(self.slot_numbers)}"
 
     def close(self) -> None:
-        """End every worker."""
+        """End every worker (and the export process)."""
+        self.exports.close()
         with self.lock:
             for worker in self.workers:
                 worker.close()

@@ -5,6 +5,7 @@ person can follow (toy.dirac.DiracRun), drawn as live frames. No gradio here."""
 from __future__ import annotations
 
 from ..core.errors import ConfigError
+from ..core.export import evenly
 from ..toy import plots_dirac
 from ..toy.dirac import DiracConfig, DiracRun, eigenvalues, field_grid, plane_extent
 from .frames import live_frame, page_has, view_key
@@ -93,7 +94,21 @@ class DiracTab:
         """live (the figure's frame)."""
         if name == "live":
             return self._live(slot, request)
+        if name == "export":
+            return self._export(request)
         raise ValueError(f"the Dirac GAN tab has no command {name!r}")
+
+    def _export(self, request: dict) -> dict:
+        """For a still, the plane as shown now; for an animation, the paths growing step by step."""
+        run = self.run
+        if run is None:
+            return {"figures": []}
+        paths = self._paths()
+        steps = evenly(range(1, run.iteration + 1)) if request.get("what") == "timeline" else [run.iteration]
+        figures = [plots_dirac.figure_dirac(run.config, self.field, self.extent,
+                                            {name: path[:step + 1] for name, path in paths.items()})
+                   for step in steps or [0]]
+        return {"figures": figures, "stem": f"dirac-{run.config.regulariser}-step{run.iteration}"}
 
     def _live(self, slot: Slot, request: dict) -> dict:
         run = self.run

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.errors import ConfigError, TrainingDiverged, shown
+from ..core.export import evenly
 from ..toy import plots1d
 from ..toy.config import ToyConfig
 from ..toy.cost import TOY_LIMITS, toy_run_cost
@@ -196,7 +197,20 @@ class Toy1DTab:
             return {}
         if name == "live":
             return self._live(slot, request)
+        if name == "export":
+            return self._export(slot, request)
         raise ValueError(f"the 1-D tab has no command {name!r}")
+
+    def _export(self, slot: Slot, request: dict) -> dict:
+        """For a still, Figure 1 as shown now; for an animation, one for each recorded snapshot."""
+        run = self.run
+        if run is None:
+            return {"figures": []}
+        if request.get("what") == "timeline":
+            figures = [plots1d.figure_1d(s, *self.overlays) for s in evenly(run.history.snapshots)]
+        else:
+            figures = [plots1d.figure_1d(self._snapshot(slot), *self.overlays)]
+        return {"figures": figures, "stem": f"figure1-{self.preset}-iteration{run.iteration}"}
 
     def _live(self, slot: Slot, request: dict) -> dict:
         """The live figure's frame: Figure 1 of the snapshot in view."""

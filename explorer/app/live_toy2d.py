@@ -8,6 +8,8 @@ import time
 from typing import Any
 
 from ..core.errors import ConfigError, TrainingDiverged, shown
+from ..core.export import evenly
+from ..core.export import side_by_side as panes_side_by_side
 from ..toy import plots2d
 from ..toy.config import ToyConfig
 from ..toy.cost import TOY_LIMITS, toy_run_cost
@@ -223,7 +225,28 @@ class Toy2DTab:
             return self._step(slot, request)
         if name == "remedy":
             return self._remedy(slot, request)
+        if name == "export":
+            return self._export(slot, request)
         raise ValueError(f"the 2-D tab has no command {name!r}")
+
+    def _export(self, slot: Slot, request: dict) -> dict:
+        """For a still, the view as shown now; for an animation, one for each recorded snapshot;
+        side by side, both runs' views in one figure, the plain run on the left."""
+        if self.run is None:
+            return {"figures": []}
+        runs = self._runs()
+        width = int(request.get("width") or 1000)
+        height = int(0.92 * width) if len(runs) == 1 else int(0.46 * width) + 120
+        def view(snapshots: list) -> dict:
+            return panes_side_by_side([plots2d.figure_2d(s, self.layers, title=name, height=height)
+                                 for (name, _), s in zip(runs, snapshots)])
+        if request.get("what") == "timeline":
+            count = min(len(run.history.snapshots) for _, run in runs)
+            figures = [view([run.history.snapshots[i] for _, run in runs]) for i in evenly(range(count))]
+        else:
+            figures = [view([self._snapshot(slot, run) for _, run in runs])]
+        names = "-vs-".join(name for name, _ in runs).replace(" + ", "+")
+        return {"figures": figures, "stem": f"{self.run.config.dataset}-{names}-iteration{self.run.iteration}"}
 
     def _step(self, slot: Slot, request: dict) -> dict:
         refused = slot.before_step(request)

@@ -10,6 +10,7 @@ import gradio as gr
 from ..toy.dirac import REGULARISER_TITLES, DiracConfig
 from .controls import whole_number
 from .engine import LiveEngine, WorkerPool, outputs_or_message
+from .export_panel import build_export_panel
 from .live_dirac import CONTROL_NAMES, controls_from_config
 from .live_figure import after_pause, figure_server, live_figure, pause_first
 from .plotting import timer_of
@@ -80,6 +81,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
                 reset = gr.Button("↺ Reset", variant="stop", elem_id="dirac-reset", min_width=80)
             status = gr.Markdown("Press ▶ Play to start, or click on the plane to start from there.",
                                  elem_id="dirac-status")
+            build_export_panel("dirac", session, pool.exports)
             gr.Markdown(DIRAC_EXPLANATION)
         with gr.Column(scale=1, min_width=300):
             readout = gr.Markdown(elem_id="dirac-readout")

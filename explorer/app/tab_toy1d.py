@@ -26,6 +26,7 @@ from ..toy.presets import PRESETS_1D
 from .controls import network_size_controls, whole_number
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY1D_EXPLANATION
+from .export_panel import build_export_panel
 from .live_figure import after_pause, figure_server, live_figure, pause_first
 from .live_scripts import PANEL_CLICKS
 from .live_toy1d import CONTROL_NAMES, DEFAULT_PRESET, VIEW_LIVE
@@ -205,6 +206,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
                 show_half = gr.Checkbox(True, label="show D = 1/2", elem_id="toy1d-show-half")
             controls = build_controls(defaults)
             share = gr.Markdown(elem_id="toy1d-share")
+            build_export_panel("toy1d", session, pool.exports)
     with gr.Row():
         with gr.Column(scale=1):
             losses_plot = gr.Plot(plots1d.generator_losses_figure(), label="the two generator losses",

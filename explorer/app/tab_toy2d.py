@@ -26,6 +26,7 @@ from ..toy.presets import PRESETS_2D
 from .controls import toy2d_remedies, toy2d_settings
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY2D_EXPLANATION
+from .export_panel import build_export_panel
 from .live_figure import after_pause, figure_server, live_figure, pause_first
 from .live_toy2d import (
     DEFAULT_LAYERS,
@@ -207,6 +208,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
                                       canvas_size=(400, 400), elem_id="toy2d-sketch", layers=False)
                 use_drawing = gr.Button("train on my drawing", elem_id="toy2d-use-drawing")
                 data_note = gr.Markdown(elem_id="toy2d-data-note")
+            build_export_panel("toy2d", session, pool.exports)
     gr.Markdown(TOY2D_EXPLANATION + "\n" + CADENCE_NOTE)
 
     setting_list = [settings[name] for name in SETTING_NAMES]

@@ -58,6 +58,7 @@ def decoded(value: Any) -> Any:
 
 
 def title_of(spec: Any) -> tuple[str, dict]:
+    """A title or an axis title (a string or {"text", "font"}) as (plain text, font)."""
     if isinstance(spec, dict):
         return plain_text(spec.get("text")), spec.get("font") or {}
     return plain_text(spec), {}
