@@ -159,3 +159,34 @@ def test_a_click_on_a_panel_shows_it_in_the_figure(browser, app):
         assert page.locator("#toy1d-view input[type=radio]").nth(2).is_checked()
     finally:
         context.close()
+
+
+def test_export_for_slides_downloads_the_figure_and_the_run_as_a_gif(browser, app, tmp_path):
+    """Step the run, export a PNG of the figure and a GIF of the run, and download them."""
+    import imageio.v3 as iio
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(app.url)
+        page.wait_for_selector(FIGURE_TITLE, timeout=30_000)
+        for _ in range(3):
+            page.click("#toy1d-step")
+        page.wait_for_function("() => (document.querySelector('#toy1d-status')?.innerText || '').includes('3')",
+                               timeout=30_000)
+        page.click("#toy1d-export")
+        for fmt, check in (("PNG", lambda image: image.ndim == 3 and image.shape[1] == 1000),
+                           ("GIF", lambda frames: frames.ndim == 4 and frames.shape[0] >= 2)):
+            page.locator("#toy1d-export-format").get_by_label(fmt, exact=True).check()
+            page.click("#toy1d-export-button")
+            page.wait_for_function(
+                f"() => (document.querySelector('#toy1d-export-note')?.innerText || '').startsWith('{fmt}:')",
+                timeout=120_000)
+            link = page.locator(f"#toy1d-export-file a[href*='.{fmt.lower()}']").first
+            with page.expect_download() as download:
+                link.click()
+            saved = tmp_path / download.value.suggested_filename
+            download.value.save_as(saved)
+            assert saved.suffix == f".{fmt.lower()}" and check(iio.imread(saved, index=None))
+    finally:
+        context.close()
