@@ -1,15 +1,23 @@
 """Start GAN Explorer: python launch.py [--host 127.0.0.1] [--port 7860] [--share] [--workers N]
-[--data-root DIR] [--allow-downloads | --no-allow-downloads] [--max-run-cost X] [--max-runs N]."""
+[--data-root DIR] [--allow-downloads | --no-allow-downloads] [--max-run-cost X] [--max-runs N].
+
+The host and port default to the environment a host such as a Hugging Face Space sets
+(GRADIO_SERVER_NAME, GRADIO_SERVER_PORT, or PORT), and otherwise to 127.0.0.1:7860."""
 
 import argparse
 import os
 import sys
 
 
-def main(argv=None) -> int:
+def parse_args(argv=None, environ=None) -> argparse.Namespace:
+    """The command line's settings, its host and port defaulting to the environment's."""
+    environ = os.environ if environ is None else environ
     parser = argparse.ArgumentParser(description="GAN Explorer: watch GANs learn, live.")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    default_port = environ.get("GRADIO_SERVER_PORT") or environ.get("PORT") or "7860"
+    parser.add_argument("--host", default=environ.get("GRADIO_SERVER_NAME") or "127.0.0.1",
+                        help="address to listen on (default $GRADIO_SERVER_NAME, else 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None,
+                        help="port (default $GRADIO_SERVER_PORT, else $PORT, else 7860)")
     parser.add_argument("--share", action="store_true", help="also open a public Gradio share link (needs a network)")
     parser.add_argument("--workers", type=int, default=None,
                         help="training processes (default: one per CPU core); every run trains in one of them")
@@ -26,6 +34,11 @@ def main(argv=None) -> int:
                         help="runs trained at once (default: 8 per CPU core); a Play beyond them waits its turn, "
                              "and its page shows its place in the queue")
     args = parser.parse_args(argv)
+    if args.port is None:
+        try:
+            args.port = int(default_port)
+        except ValueError:
+            parser.error(f"the environment's port must be a number; got {default_port[:40]!r}")
     if args.max_runs is not None and not 1 <= args.max_runs <= 10_000:
         parser.error(f"--max-runs must be between 1 and 10000; got {args.max_runs}")
     if not 0 <= args.max_run_cost <= 1000:
@@ -36,6 +49,11 @@ def main(argv=None) -> int:
         parser.error(f"--port must be between 1 and 65535; got {args.port}")
     if args.workers is not None and not 1 <= args.workers <= 256:
         parser.error(f"--workers must be between 1 and 256; got {args.workers}")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
     from explorer.app import launch
 
     launch(host=args.host, port=args.port, share=args.share, workers=args.workers, data_root=args.data_root,
