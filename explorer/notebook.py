@@ -21,11 +21,22 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .core.export import DEFAULT_WIDTH, evenly, side_by_side, write_animation, write_still
+from .core.export import (
+    DEFAULT_WIDTH,
+    evenly,
+    side_by_side,
+    write_animation,
+    write_still,
+)
 from .toy import plots1d, plots2d
 from .toy.config import ToyConfig
 from .toy.presets import preset_config
-from .toy.remedies import apply_remedies, parse_remedies, remedied_name, without_remedies
+from .toy.remedies import (
+    apply_remedies,
+    parse_remedies,
+    remedied_name,
+    without_remedies,
+)
 from .toy.report import frame_figure, timeline_figure
 from .toy.run import ToyRun, TwinRun
 from .toy.snapshots import Snapshot1D
