@@ -12,7 +12,7 @@ from ..toy import plots1d
 from ..toy.config import ToyConfig
 from ..toy.cost import TOY_LIMITS, toy_run_cost
 from ..toy.panels import PANEL_TITLES
-from ..toy.presets import PRESETS_1D, config_from_url, url_for_config
+from ..toy.presets import PRESETS_1D, config_from_url
 from ..toy.run import ToyRun
 from .frames import Resend, figure_json, live_frame, page_has, view_key
 from .worker import Slot
@@ -154,8 +154,6 @@ class Toy1DTab:
         if full:
             # the losses plot's "now" marker moves on events, not at every frame
             out["losses"] = figure_json(plots1d.generator_losses_figure(snapshot.d_fake))
-            link = url_for_config(self.preset, run.config)
-            out["share"] = f"Link to these settings: add `{link}` to the app's address."
         return out
 
     # ------------------------------------------------------------------ the tab's own commands

@@ -12,6 +12,7 @@ import gradio as gr  # noqa: E402  (after the environment is made offline)
 
 from . import tab_dirac, tab_mnist, tab_toy1d, tab_toy2d  # noqa: E402
 from .engine import WorkerPool  # noqa: E402
+from .links import link_tab  # noqa: E402
 
 TITLE = "GAN Explorer"
 INTRO = (
@@ -21,13 +22,19 @@ INTRO = (
 )
 
 
+def select_linked_tab(request: gr.Request):
+    """The tab a link is for (links.link_tab), selected when the page opens."""
+    tab = link_tab(str(getattr(request, "query_params", "") or ""))
+    return gr.Tabs(selected=tab) if tab else gr.skip()
+
+
 def build_app(pool: WorkerPool | None = None) -> gr.Blocks:
     """The app's page; its runs train in `pool`'s worker processes (a pool of one per core,
     started on first use, when none is given)."""
     pool = pool if pool is not None else WorkerPool()
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(INTRO)
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("1-D: Goodfellow Figure 1", id="toy1d", elem_id="tab-toy1d"):
                 tab_toy1d.build_tab(demo, pool)
             with gr.Tab("2-D: mode collapse", id="toy2d", elem_id="tab-toy2d"):
@@ -36,6 +43,8 @@ def build_app(pool: WorkerPool | None = None) -> gr.Blocks:
                 tab_dirac.build_tab(demo, pool)
             with gr.Tab("MNIST GANs: DCGAN, InfoGAN", id="mnist", elem_id="tab-mnist") as mnist:
                 tab_mnist.build_tab(demo, pool, mnist)
+        # a link opens its tab (?tab=toy2d&..., or a preset's tab): the tab takes the settings
+        demo.load(select_linked_tab, None, tabs, show_progress="hidden", queue=False)
         # a page closed (Gradio keeps its state an hour): its runs are freed at once
 
         def on_page_closed(request: gr.Request) -> None:

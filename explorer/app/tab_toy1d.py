@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gradio as gr
 
+from ..core.errors import ConfigError
 from ..toy import plots1d
 from ..toy.config import (
     ACTIVATIONS,
@@ -22,14 +23,15 @@ from ..toy.config import (
     ToyConfig,
 )
 from ..toy.panels import PANEL_TITLES
-from ..toy.presets import PRESETS_1D
+from ..toy.presets import PRESETS_1D, url_for_config
 from .controls import network_size_controls, whole_number
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY1D_EXPLANATION
 from .export_panel import build_export_panel
+from .links import full_link, link_tab, settings_query, unknown_tab
 from .live_figure import after_pause, figure_server, live_figure, pause_first
 from .live_scripts import PANEL_CLICKS
-from .live_toy1d import CONTROL_NAMES, DEFAULT_PRESET, VIEW_LIVE
+from .live_toy1d import CONTROL_NAMES, DEFAULT_PRESET, VIEW_LIVE, config_from_controls
 from .plotting import plot_of, timer_of
 
 # the page asks for a frame every FRAME_SECONDS (a gr.Timer: the browser asks for the next frame
@@ -96,7 +98,6 @@ def _render(out: dict) -> tuple:
         plot_of(out, "panels"),
         plot_of(out, "losses"),
         timer_of(out, FRAME_SECONDS),
-        out.get("share", skip),
     )
 
 
@@ -142,9 +143,25 @@ def on_load(engine: LiveEngine, show_d_star, show_half, request: gr.Request):
     preset; a bad link gets a message and the defaults. The page's live figure finds its
     engine by the page's session from now on."""
     query = str(request.query_params) if request else ""
+    refused = unknown_tab(query)
+    # a link for another tab leaves this one at its defaults, undisturbed
+    mine = settings_query(query) if link_tab(query) == "toy1d" else ""
     token = engine.pool.register(engine, getattr(request, "session_hash", None))
-    return (*_with_settings(outputs_or_message(engine, "load", {"query": query, "show_d_star": show_d_star,
-                                                                   "show_half": show_half})), token)
+    out = outputs_or_message(engine, "load", {"query": mine, "show_d_star": show_d_star, "show_half": show_half})
+    if refused:
+        out["status"] = refused + "  \n" + out.get("status", "")
+    return (*_with_settings(out), token)
+
+
+def on_link(request: gr.Request, preset_name, *values):
+    """The whole address of the tab with the preset and every control changed from it, kept
+    current as the controls change (a value not valid: words saying so instead; the request
+    comes first: Gradio passes it only to parameters before *values)."""
+    try:
+        config = config_from_controls(preset_name, list(values))
+    except (ConfigError, ValueError) as err:
+        return gr.update(value=f"(no link: {err})")
+    return gr.update(value=full_link(request, "toy1d", url_for_config(preset_name, config)))
 
 
 def _manual_step(kind: str):
@@ -205,7 +222,8 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
                 show_d_star = gr.Checkbox(True, label="show D*(x)", elem_id="toy1d-show-dstar")
                 show_half = gr.Checkbox(True, label="show D = 1/2", elem_id="toy1d-show-half")
             controls = build_controls(defaults)
-            share = gr.Markdown(elem_id="toy1d-share")
+            share = gr.Textbox(label="link to these settings (copy it for a class or a slide)", interactive=False,
+                               buttons=["copy"], elem_id="toy1d-link")
             build_export_panel("toy1d", session, pool.exports)
     with gr.Row():
         with gr.Column(scale=1):
@@ -216,7 +234,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
 
     control_list = [controls[name] for name in CONTROL_NAMES]
     timer = gr.Timer(FRAME_SECONDS, active=False)
-    outputs = [readout, status, timeline, metrics_plot, panels_plot, losses_plot, timer, share]
+    outputs = [readout, status, timeline, metrics_plot, panels_plot, losses_plot, timer]
     common = [session, preset, show_d_star, show_half]
     quiet = dict(show_progress="hidden", concurrency_limit=None)
     # the API names a script uses (README: "Driving the app from a script")
@@ -235,5 +253,8 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     for box in (show_d_star, show_half):
         box.input(on_overlay, [session, show_d_star, show_half], None, **quiet)
     demo.load(None, js=PANEL_CLICKS)  # a click on a panel shows it in the figure
+    for control in [preset] + control_list:  # the link follows every change, a preset's too
+        control.change(on_link, [preset] + control_list, share, **quiet)
     demo.load(on_load, [session, show_d_star, show_half],
-              outputs + [preset, preset_note] + control_list + [figure], **quiet, api_name="toy1d_open")
+              outputs + [preset, preset_note] + control_list + [figure], **quiet, api_name="toy1d_open",
+              ).then(on_link, [preset] + control_list, share, **quiet)

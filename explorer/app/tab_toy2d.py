@@ -14,7 +14,9 @@ from pathlib import Path
 
 import gradio as gr
 
+from ..core.errors import ConfigError
 from ..toy import plots2d
+from ..toy.config import ToyConfig
 from ..toy.data2d import (
     DataError,
     custom_dataset,
@@ -22,11 +24,12 @@ from ..toy.data2d import (
     points_from_drawing,
     points_to_csv,
 )
-from ..toy.presets import PRESETS_2D
+from ..toy.presets import PRESETS_2D, config_from_url, url_for_config
 from .controls import toy2d_remedies, toy2d_settings
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import TOY2D_EXPLANATION
 from .export_panel import build_export_panel
+from .links import full_link, link_tab, page_flag, settings_query
 from .live_figure import after_pause, figure_server, live_figure, pause_first
 from .live_toy2d import (
     DEFAULT_LAYERS,
@@ -78,10 +81,41 @@ def on_reset(engine: LiveEngine, preset_name, twin, layers, *values):
 
 
 def on_load(request: gr.Request, engine: LiveEngine, preset_name, twin, layers, *values):
-    """A fresh page: a run of the default preset; the live figures get the page's key (the
-    request comes first: Gradio passes it only to parameters before *values)."""
+    """A fresh page: a run of a link's preset and settings when the link is for this tab
+    (?tab=toy2d&preset=...&twin=1), else of the default preset; a bad link gets a message and
+    the defaults. The live figures get the page's key (the request comes first: Gradio passes
+    it only to parameters before *values)."""
     token = engine.pool.register(engine, getattr(request, "session_hash", None))
-    return (*on_reset(engine, preset_name, twin, layers, *values), token, token)
+    query = str(getattr(request, "query_params", "") or "")
+    note = ""
+    if link_tab(query) == "toy2d":
+        try:
+            preset_name, config = config_from_url(settings_query(query), PRESETS_2D)
+            twin = page_flag(query, "twin")
+            values = [getattr(config, name) for name in SETTING_NAMES + REMEDY_NAMES]
+        except ConfigError as err:
+            note = f"⚠️ The link's settings were refused ({err}); using the defaults."
+    out = outputs_or_message(engine, "reset", _request(preset_name, twin, layers, values))
+    if note:
+        out["status"] = note + "  \n" + out.get("status", "")
+    preset = PRESETS_2D.get(preset_name) or PRESETS_2D[DEFAULT_PRESET]
+    return (*_render(out), token, token, preset.name, preset.description, bool(twin),
+            gr.Column(visible=bool(twin)), *values)
+
+
+def on_link(request: gr.Request, preset_name, twin, *values):
+    """The whole address of the tab with the preset, every setting and remedy changed from it
+    and side by side, kept current as the controls change (a value not valid, or the user's
+    own points, which a link cannot carry: words saying so instead)."""
+    preset = PRESETS_2D.get(preset_name) or PRESETS_2D[DEFAULT_PRESET]
+    changes = dict(zip(SETTING_NAMES + REMEDY_NAMES, values))
+    if changes.get("dataset") == "custom":
+        return gr.update(value="(no link: your own points stay on this page; a link carries a preset's data)")
+    try:
+        config = ToyConfig.from_dict(preset.config.to_dict() | changes)
+    except (ConfigError, ValueError, TypeError) as err:
+        return gr.update(value=f"(no link: {err})")
+    return gr.update(value=full_link(request, "toy2d", url_for_config(preset.name, config), twin=bool(twin)))
 
 
 def on_twin(engine: LiveEngine, preset_name, twin, layers, *values):
@@ -208,6 +242,8 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
                                       canvas_size=(400, 400), elem_id="toy2d-sketch", layers=False)
                 use_drawing = gr.Button("train on my drawing", elem_id="toy2d-use-drawing")
                 data_note = gr.Markdown(elem_id="toy2d-data-note")
+            link = gr.Textbox(label="link to these settings (copy it for a class or a slide)", interactive=False,
+                              buttons=["copy"], elem_id="toy2d-link")
             build_export_panel("toy2d", session, pool.exports)
     gr.Markdown(TOY2D_EXPLANATION + "\n" + CADENCE_NOTE)
 
@@ -236,4 +272,8 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     upload.upload(on_upload, [session, upload, preset, twin, layers] + values, data_outputs, **quiet)
     use_drawing.click(on_drawing, [session, sketch, preset, twin, layers] + values, data_outputs,
                       **quiet)
-    demo.load(on_load, common + values, outputs + [figure, twin_figure], **quiet, api_name="toy2d_open")
+    demo.load(on_load, common + values,
+              outputs + [figure, twin_figure, preset, preset_note, twin, twin_column] + values, **quiet,
+              api_name="toy2d_open").then(on_link, [preset, twin] + values, link, **quiet)
+    for control in [preset, twin] + values:  # the link follows every change
+        control.change(on_link, [preset, twin] + values, link, **quiet)

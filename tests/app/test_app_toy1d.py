@@ -12,7 +12,6 @@ from explorer.app.engine import LiveEngine
 from explorer.toy.config import ToyConfig
 
 STATUS = 1  # index of the status text among the tab's outputs
-SHARE = 7
 
 
 def _values(config: ToyConfig):
@@ -129,7 +128,8 @@ def test_a_shared_link_sets_the_controls_and_a_bad_one_is_refused(pool):
     assert out[-len(tab.CONTROL_NAMES) - 2] == "bimodal"
     assert values[tab.CONTROL_NAMES.index("k_d_steps")] == 5
     assert values[tab.CONTROL_NAMES.index("dataset")] == "bimodal"
-    assert "?preset=bimodal&k_d_steps=5" in out[SHARE]
+    link = tab.on_link(_Request(""), "bimodal", *values)["value"]
+    assert link.endswith("/?tab=toy1d&preset=bimodal&k_d_steps=5")  # the whole address, kept as the controls are
     out = tab.on_load(LiveEngine(pool, "toy1d"), True, True, _Request("k_d_steps=lots"))
     assert "link's settings were refused" in out[STATUS] and "k_d_steps must be a whole number" in out[STATUS]
 

@@ -139,3 +139,35 @@ def test_a_malformed_upload_is_refused_and_a_good_one_trains(pool, tmp_path):
     assert out[-2] == "custom" and "50 points uploaded" in out[-1]
     run = tab_of(engine).run
     assert run.config.dataset == "custom" and run.trainer.dataset.points.shape == (50, 2)
+
+
+class _Request:
+    def __init__(self, query: str):
+        self.query_params = query
+
+
+def test_a_link_round_trips_the_preset_settings_remedies_and_side_by_side(pool):
+    values = _set(_set(_values(), "seed", 7), "minibatch_discrimination", True)
+    link = tab.on_link(_Request(""), "ring-collapse", True, *values)["value"]
+    query = link.split("?", 1)[1]
+    for part in ("tab=toy2d", "preset=ring-collapse", "seed=7", "minibatch_discrimination=", "twin=1"):
+        assert part in query, part
+    engine = LiveEngine(pool, "toy2d")
+    defaults = [getattr(PRESETS_2D["grid-collapse"].config, n) for n in tab.SETTING_NAMES + tab.REMEDY_NAMES]
+    out = tab.on_load(_Request(query), engine, "grid-collapse", False, LAYERS, *defaults)
+    rendered, (token, _, preset, _note, twin, column), opened = out[:7], out[7:13], list(out[13:])
+    assert pool.engine_of(token) is engine and preset == "ring-collapse" and twin is True and column.visible
+    assert opened == values and "refused" not in rendered[STATUS]
+    run = tab_of(engine).run
+    assert isinstance(run, TwinRun) and run.right.config.minibatch_discrimination and run.left.config.seed == 7
+
+
+def test_a_bad_link_or_another_tabs_link_opens_the_defaults(pool):
+    defaults = _values()
+    out = tab.on_load(_Request("tab=toy2d&seed=lots"), LiveEngine(pool, "toy2d"), PRESET, False, LAYERS, *defaults)
+    assert "link's settings were refused" in out[STATUS] and "seed must be a whole number" in out[STATUS]
+    assert list(out[13:]) == defaults
+    out = tab.on_load(_Request("preset=bimodal&k_d_steps=5"), LiveEngine(pool, "toy2d"), PRESET, False, LAYERS,
+                      *defaults)
+    assert "refused" not in out[STATUS] and list(out[13:]) == defaults and out[9] == PRESET
+    assert "your own points" in tab.on_link(_Request(""), PRESET, False, *_set(defaults, "dataset", "custom"))["value"]

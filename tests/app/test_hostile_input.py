@@ -46,12 +46,13 @@ def test_html_in_any_field_of_a_link_stays_text(pool, field):
         assert dangerous not in outside, status
 
 
-def test_a_preset_of_the_other_tab_gets_a_message_and_the_defaults(pool):
+def test_a_link_for_the_other_tab_leaves_this_one_at_its_defaults(pool):
+    """?preset=ring-collapse is the 2-D tab's link: the 1-D tab opens with its defaults, no
+    message, and works."""
     engine = LiveEngine(pool, "toy1d")
     out = tab.on_load(engine, True, True, _Request("preset=ring-collapse"))
     status = out[STATUS]
-    assert "ring-collapse" in status and "other tab" in status and "using the defaults" in status
-    assert "Invalid" not in status and "Error" not in status
+    assert "refused" not in status and "Invalid" not in status and "Error" not in status
     *out, _token = out
     values = out[-len(tab.CONTROL_NAMES):]
     assert out[-len(tab.CONTROL_NAMES) - 2] == live_toy1d.DEFAULT_PRESET
@@ -60,6 +61,14 @@ def test_a_preset_of_the_other_tab_gets_a_message_and_the_defaults(pool):
     assert "iteration 1 /" in stepped[STATUS]
     with pytest.raises(ConfigError, match="other tab"):
         config_from_url("?preset=ring-collapse", PRESETS_1D)
+
+
+def test_a_link_naming_no_tab_of_the_page_gets_a_message_and_the_defaults(pool):
+    out = tab.on_load(LiveEngine(pool, "toy1d"), True, True, _Request(f"tab={PHISH}&seed=3"))
+    assert "names no tab" in out[STATUS] and "using the defaults" in out[STATUS]
+    assert "href" not in _outside_code_spans(out[STATUS])
+    *out, _token = out
+    assert out[-len(tab.CONTROL_NAMES) + tab.CONTROL_NAMES.index("seed")] == 0  # the default seed, not the link's
 
 
 def test_a_link_cannot_name_a_file_on_the_server_nor_2d_data_for_the_1d_tab(pool):

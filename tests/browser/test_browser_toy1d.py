@@ -127,10 +127,10 @@ def test_a_shared_link_opens_with_its_settings(browser, app):
     try:
         page.goto(app.url + "?preset=uniform&k_d_steps=4")
         page.wait_for_function(
-            "() => (document.querySelector('#toy1d-share')?.innerText || '').includes('preset=uniform')",
+            "() => (document.querySelector('#toy1d-link textarea, #toy1d-link input')?.value || '').includes('preset=uniform')",
             timeout=30_000,
         )
-        assert "k_d_steps=4" in page.locator("#toy1d-share").inner_text()
+        assert "k_d_steps=4" in page.locator("#toy1d-link textarea, #toy1d-link input").first.input_value()
         assert page.locator("#toy1d-k input").input_value() == "4"
     finally:
         context.close()

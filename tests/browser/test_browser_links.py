@@ -1,0 +1,97 @@
+"""Links in a real browser: a link copied from a tab, opened in a fresh browser, shows the same
+tab and settings; a 2-D preset's link opens the 2-D tab and leaves the 1-D tab working."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from explorer.toy.presets import PRESETS_2D
+
+pytestmark = pytest.mark.browser
+
+LINK_BOX = "#{tab}-link textarea, #{tab}-link input"
+
+
+def _fresh(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    return context, context.new_page()
+
+
+def _link_with(page, tab: str, part: str) -> str:
+    """The tab's link once it carries `part` (it follows the controls as they change)."""
+    box = LINK_BOX.format(tab=tab)
+    page.wait_for_function(
+        f"() => (document.querySelector({box!r})?.value || '').includes({part!r})", timeout=30_000)
+    return page.locator(box).first.input_value()
+
+
+def _selected_tab(page) -> str:
+    return page.get_by_role("tab", selected=True).inner_text()
+
+
+def test_a_link_copied_from_the_1d_tab_opens_the_same_settings(browser, app):
+    context, page = _fresh(browser)
+    try:
+        page.goto(app.url)
+        page.wait_for_selector("#toy1d-seed input", timeout=30_000)
+        page.fill("#toy1d-seed input", "11")
+        page.locator("#toy1d-seed input").press("Enter")
+        link = _link_with(page, "toy1d", "seed=11")
+        assert link.startswith(app.url.rstrip("/") + "/?tab=toy1d&preset=goodfellow-fig1")
+    finally:
+        context.close()
+    context, page = _fresh(browser)
+    try:
+        page.goto(link)
+        page.wait_for_function("() => document.querySelector('#toy1d-seed input')?.value === '11'", timeout=30_000)
+        assert "1-D" in _selected_tab(page)
+        assert "seed=11" in _link_with(page, "toy1d", "seed=11")
+    finally:
+        context.close()
+
+
+def test_a_link_copied_from_the_2d_tab_opens_that_tab_side_by_side(browser, app):
+    context, page = _fresh(browser)
+    try:
+        page.goto(app.url)
+        page.get_by_role("tab", name=re.compile("2-D")).click()
+        page.wait_for_selector("#toy2d-twin input", timeout=30_000)
+        page.locator("#toy2d-twin input").check()
+        _link_with(page, "toy2d", "twin=1")
+        page.locator("#toy2d-mbstd input").check()
+        link = _link_with(page, "toy2d", "minibatch_stddev=")
+        assert "twin=1" in link and "tab=toy2d" in link
+    finally:
+        context.close()
+    context, page = _fresh(browser)
+    try:
+        page.goto(link)
+        page.wait_for_function("() => document.querySelector('#toy2d-mbstd input')?.checked === true",
+                               timeout=30_000)
+        assert "2-D" in _selected_tab(page)
+        assert page.locator("#toy2d-twin input").is_checked()
+        page.wait_for_selector("#toy2d-figure-plain", state="visible", timeout=30_000)  # the plain twin's pane
+    finally:
+        context.close()
+
+
+def test_a_2d_presets_link_opens_the_2d_tab_and_the_1d_tab_keeps_working(browser, app):
+    context, page = _fresh(browser)
+    try:
+        page.goto(app.url + "?preset=grid-collapse")
+        page.wait_for_function(
+            "() => (document.querySelector('#toy2d-link textarea, #toy2d-link input')?.value || '')"
+            ".includes('preset=grid-collapse')", timeout=30_000)
+        assert "2-D" in _selected_tab(page)
+        assert page.locator("#toy2d-preset input").first.input_value() == PRESETS_2D["grid-collapse"].title
+        page.get_by_role("tab", name=re.compile("1-D")).click()
+        page.click("#toy1d-step")
+        page.wait_for_function(
+            "() => (document.querySelector('#toy1d-status')?.innerText || '').includes('iteration 1 /')",
+            timeout=30_000)
+        status = page.locator("#toy1d-status").inner_text()
+        assert "refused" not in status and "Error" not in status
+    finally:
+        context.close()
