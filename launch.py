@@ -1,5 +1,6 @@
 """Start GAN Explorer: python launch.py [--host 127.0.0.1] [--port 7860] [--share] [--workers N]
-[--data-root DIR] [--allow-downloads | --no-allow-downloads] [--max-run-cost X] [--max-runs N].
+[--data-root DIR] [--allow-downloads | --no-allow-downloads] [--max-run-cost X] [--max-runs N]
+[--lecture FILE].
 
 The host and port default to the environment a host such as a Hugging Face Space sets
 (GRADIO_SERVER_NAME, GRADIO_SERVER_PORT, or PORT), and otherwise to 127.0.0.1:7860."""
@@ -30,6 +31,8 @@ def parse_args(argv=None, environ=None) -> argparse.Namespace:
     parser.add_argument("--max-run-cost", type=float, default=1.0, metavar="X",
                         help="each run's estimated memory and arithmetic may reach X times the default limits "
                              "(1 GiB and a few GFLOP an iteration for a toy run, 2 GiB for a DCGAN); 0: no limit")
+    parser.add_argument("--lecture", default=None, metavar="FILE",
+                        help="the lecture mode's sequence of steps, a TOML file (default: assets/lecture.toml)")
     parser.add_argument("--max-runs", type=int, default=None, metavar="N",
                         help="runs trained at once (default: 8 per CPU core); a Play beyond them waits its turn, "
                              "and its page shows its place in the queue")
@@ -49,6 +52,14 @@ def parse_args(argv=None, environ=None) -> argparse.Namespace:
         parser.error(f"--port must be between 1 and 65535; got {args.port}")
     if args.workers is not None and not 1 <= args.workers <= 256:
         parser.error(f"--workers must be between 1 and 256; got {args.workers}")
+    if args.lecture is not None:
+        from explorer.app.lecture import load_lecture
+        from explorer.core.errors import ConfigError
+
+        try:
+            args.lecture = load_lecture(args.lecture)
+        except ConfigError as err:
+            parser.error(str(err))
     return args
 
 
@@ -57,7 +68,8 @@ def main(argv=None) -> int:
     from explorer.app import launch
 
     launch(host=args.host, port=args.port, share=args.share, workers=args.workers, data_root=args.data_root,
-           allow_downloads=args.allow_downloads, max_run_cost=args.max_run_cost, max_runs=args.max_runs)
+           allow_downloads=args.allow_downloads, max_run_cost=args.max_run_cost, max_runs=args.max_runs,
+           lecture=args.lecture)
     return 0
 
 

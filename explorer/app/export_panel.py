@@ -42,7 +42,7 @@ def build_export_panel(prefix: str, session: gr.State, renderer: ExportRenderer,
                        make_extra=None) -> None:
     """The panel, closed by default, inside the tab's layout; `extra_inputs` are read into the
     request by `make_extra(*values) -> dict` (e.g. the overlays shown)."""
-    with gr.Accordion("export for slides: PNG, SVG, GIF, MP4", open=False, elem_id=f"{prefix}-export"):
+    with gr.Accordion("export for slides: PNG, SVG, GIF, MP4", open=False, elem_id=f"{prefix}-export", elem_classes=["lecture-hide"]):
         gr.Markdown("PNG or SVG: the figure as it is now. GIF or MP4: the whole run so far, one frame per "
                     "recorded snapshot (at most 120), drawn with the figure's own colours and legend.")
         with gr.Row():

@@ -17,7 +17,7 @@ from ..toy.presets import PRESETS_1D, PRESETS_2D
 
 TAB_IDS = ("toy1d", "toy2d", "dirac", "mnist")
 # the page's own keys in a link, beside the config's fields
-PAGE_KEYS = ("tab", "twin")
+PAGE_KEYS = ("tab", "twin", "lecture", "step")
 
 
 def _pairs(query: str) -> list[tuple[str, str]]:

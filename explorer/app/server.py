@@ -12,6 +12,15 @@ import gradio as gr  # noqa: E402  (after the environment is made offline)
 
 from . import tab_dirac, tab_mnist, tab_toy1d, tab_toy2d  # noqa: E402
 from .engine import WorkerPool  # noqa: E402
+from .lecture import (  # noqa: E402
+    LECTURE_CSS,
+    LECTURE_SWITCH_JS,
+    LectureStep,
+    lecture_bar,
+    lecture_on_load_js,
+    lecture_step,
+    load_lecture,
+)
 from .links import link_tab  # noqa: E402
 
 TITLE = "GAN Explorer"
@@ -28,12 +37,17 @@ def select_linked_tab(request: gr.Request):
     return gr.Tabs(selected=tab) if tab else gr.skip()
 
 
-def build_app(pool: WorkerPool | None = None) -> gr.Blocks:
+def build_app(pool: WorkerPool | None = None, lecture: list[LectureStep] | None = None) -> gr.Blocks:
     """The app's page; its runs train in `pool`'s worker processes (a pool of one per core,
     started on first use, when none is given)."""
     pool = pool if pool is not None else WorkerPool()
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        gr.Markdown(INTRO)
+        gr.Markdown(INTRO, elem_classes=["lecture-hide"])
+        steps = lecture if lecture is not None else load_lecture()
+        with gr.Row(equal_height=False):
+            lecture_bar_html = gr.HTML(elem_id="lecture-bar")
+            lecture_switch = gr.Checkbox(False, label="lecture mode: the controls fold away, the text grows",
+                                         elem_id="lecture-switch", scale=0, min_width=220)
         with gr.Tabs() as tabs:
             with gr.Tab("1-D: Goodfellow Figure 1", id="toy1d", elem_id="tab-toy1d"):
                 tab_toy1d.build_tab(demo, pool)
@@ -45,6 +59,14 @@ def build_app(pool: WorkerPool | None = None) -> gr.Blocks:
                 tab_mnist.build_tab(demo, pool, mnist)
         # a link opens its tab (?tab=toy2d&..., or a preset's tab): the tab takes the settings
         demo.load(select_linked_tab, None, tabs, show_progress="hidden", queue=False)
+
+        def show_lecture_step(request: gr.Request) -> str:
+            """In lecture mode (?lecture=1&step=N), the step's words and its neighbours' links."""
+            return lecture_bar(steps, lecture_step(str(getattr(request, "query_params", "") or ""), steps))
+
+        demo.load(show_lecture_step, None, lecture_bar_html, show_progress="hidden", queue=False)
+        demo.load(None, None, lecture_switch, js=lecture_on_load_js(steps))
+        lecture_switch.input(None, lecture_switch, None, js=LECTURE_SWITCH_JS)
         # a page closed (Gradio keeps its state an hour): its runs are freed at once
 
         def on_page_closed(request: gr.Request) -> None:
@@ -97,14 +119,15 @@ def server_settings(host: str = "127.0.0.1", share: bool = False, data_root: str
 
 def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, workers: int | None = None,
            data_root: str | None = None, allow_downloads: bool | None = None, max_run_cost: float = 1.0,
-           max_runs: int | None = None, **kwargs) -> None:
+           max_runs: int | None = None, lecture: list[LectureStep] | None = None, **kwargs) -> None:
     """Start `workers` training processes (default: one per core) and serve the app; what its
-    users may make it read or fetch is `server_settings`."""
+    users may make it read or fetch is `server_settings`; lecture mode steps through `lecture`
+    (default: assets/lecture.toml)."""
     size = WorkerPool.default_size(workers)
     pool = WorkerPool(size, settings=server_settings(host, share, data_root, allow_downloads, max_run_cost,
                                                      max_runs, size))
     pool.start()  # the workers import torch while Gradio starts
-    demo = build_app(pool)
+    demo = build_app(pool, lecture)
     demo.queue(default_concurrency_limit=None)
     quiet_queue(demo)
     try:
@@ -115,6 +138,7 @@ def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, worke
             ssr_mode=False,
             footer_links=[],
             theme=gr.themes.Default(),
+            css=LECTURE_CSS,
             **kwargs,
         )
     finally:

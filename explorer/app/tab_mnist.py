@@ -12,6 +12,7 @@ from __future__ import annotations
 import tempfile
 import uuid
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import gradio as gr
 
@@ -19,6 +20,7 @@ from ..mnist.latent import seeded_noise
 from .controls import whole_number
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import MNIST_EXPLANATION
+from .links import link_tab
 from .live_figure import after_pause, figure_server, live_image, pause_first
 from .live_mnist import (  # noqa: F401  (tests read them)
     DEFAULTS,
@@ -117,6 +119,18 @@ def on_pause(engine: MnistEngine):
 def on_pretrained(engine: MnistEngine, model):
     """The pretrained generator of `model` in a new, paused run (its sliders work at once)."""
     return _render(outputs_or_message(engine, "pretrained", {"model": model}))
+
+
+def on_linked_visit(request: gr.Request, engine: MnistEngine, model):
+    """A page opened by a link to this tab (?tab=mnist&model=infogan): the tab is selected by the
+    link, not by a click, so its first visit's pretrained model is loaded here (the link's model,
+    else the chosen one); any other page: nothing."""
+    query = str(getattr(request, "query_params", "") or "")
+    if link_tab(query) != "mnist":
+        return (*[gr.skip()] * RENDERED, gr.skip())
+    asked = dict(parse_qsl(query.lstrip("?"))).get("model")
+    model = asked if asked in dict((name, title) for title, name in MODEL_CHOICES) else model
+    return (*on_tab_selected(engine, model), gr.update(value=model))
 
 
 def on_tab_selected(engine: MnistEngine, model):
@@ -231,7 +245,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool, tab: gr.Tab | None = None) -> N
             data_folder = gr.Textbox(label="folder of MNIST IDX files (for 'a folder')", elem_id="mnist-data-folder")
             mbd = gr.Checkbox(DEFAULTS.minibatch_discrimination, label="minibatch discrimination (on ↺ Reset)",
                               elem_id="mnist-mbd")
-            with gr.Accordion("training settings (applied on ↺ Reset)", open=False):
+            with gr.Accordion("training settings (applied on ↺ Reset)", open=False, elem_classes=["lecture-hide"]):
                 # no browser-side limits: the run's config checks every value and the status line
                 # gives the one message (a pop-up beside it said something else)
                 epochs = whole_number(DEFAULTS.epochs, label="epochs", elem_id="mnist-epochs")
@@ -242,7 +256,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool, tab: gr.Tab | None = None) -> N
                 d_lr = gr.Number(DEFAULTS.d_lr, label="D learning rate")
                 seed = whole_number(DEFAULTS.seed, label="seed")
                 device = gr.Dropdown(["auto", "cpu", "cuda"], value="auto", label="device")
-            with gr.Accordion("save, load, export", open=False):
+            with gr.Accordion("save, load, export", open=False, elem_classes=["lecture-hide"]):
                 save = gr.Button("save checkpoint", elem_id="mnist-save")
                 export = gr.Button("export the sample grid as PNG", elem_id="mnist-export")
                 download = gr.File(label="download", interactive=False, elem_id="mnist-download")
@@ -311,4 +325,5 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool, tab: gr.Tab | None = None) -> N
     save.click(on_save, [session], [download, file_note], **quiet)
     export.click(on_export_png, [session], [download, file_note], **quiet)
     upload.upload(on_load, [session, upload], outputs + [file_note, model], **quiet)
-    demo.load(on_load_page, [session], [grid], **quiet, api_name="mnist_open")
+    demo.load(on_load_page, [session], [grid], **quiet, api_name="mnist_open").then(
+        on_linked_visit, [session, model], outputs + [model], **quiet)

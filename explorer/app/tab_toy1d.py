@@ -47,7 +47,7 @@ def _preset_choices() -> list[tuple[str, str]]:
 def build_controls(defaults: ToyConfig) -> dict[str, gr.components.Component]:
     """The hyperparameter controls, keyed by the ToyConfig field they set."""
     c: dict[str, gr.components.Component] = {}
-    with gr.Accordion("data, noise and objective (applied on ↺ Reset)", open=True):
+    with gr.Accordion("data, noise and objective (applied on ↺ Reset)", open=True, elem_classes=["lecture-hide"]):
         c["dataset"] = gr.Dropdown(list(DATASETS_1D), value=defaults.dataset, label="data p_data",
                                    elem_id="toy1d-dataset")
         with gr.Row():
@@ -67,7 +67,7 @@ def build_controls(defaults: ToyConfig) -> dict[str, gr.components.Component]:
             c["seed"] = whole_number(defaults.seed, label="seed", elem_id="toy1d-seed")
             c["steps"] = whole_number(defaults.steps, label="iterations (Play stops there)",
                                    elem_id="toy1d-steps")
-    with gr.Accordion("networks, optimisers, stabilisers", open=False):
+    with gr.Accordion("networks, optimisers, stabilisers", open=False, elem_classes=["lecture-hide"]):
         c.update(network_size_controls(defaults))
         with gr.Row():
             c["d_activation"] = gr.Dropdown(list(ACTIVATIONS), value=defaults.d_activation, label="D activation")

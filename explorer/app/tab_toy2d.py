@@ -229,12 +229,12 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
             preset_note = gr.Markdown(PRESETS_2D[DEFAULT_PRESET].description)
             twin = gr.Checkbox(False, label="side by side: plain GAN (left) vs. your remedies (right); restarts",
                                elem_id="toy2d-twin")
-            with gr.Group():
+            with gr.Group(elem_classes=["lecture-hide"]):
                 gr.Markdown("**Remedies for mode collapse** (applied at once)")
                 remedies = toy2d_remedies(defaults)
-            with gr.Accordion("data, networks and optimisation (applied on ↺ Reset)", open=False):
+            with gr.Accordion("data, networks and optimisation (applied on ↺ Reset)", open=False, elem_classes=["lecture-hide"]):
                 settings = toy2d_settings(defaults)
-            with gr.Accordion("your own data: upload a CSV or draw", open=False):
+            with gr.Accordion("your own data: upload a CSV or draw", open=False, elem_classes=["lecture-hide"]):
                 upload = gr.File(label="CSV of x,y rows (at most 100,000 rows, 5 MB)", file_types=[".csv", ".txt"],
                                  type="filepath", elem_id="toy2d-upload")
                 sketch = gr.Sketchpad(label="draw the data: pick the brush, draw (the canvas spans [-2, 2]²)",

@@ -95,3 +95,34 @@ def test_a_2d_presets_link_opens_the_2d_tab_and_the_1d_tab_keeps_working(browser
         assert "refused" not in status and "Error" not in status
     finally:
         context.close()
+
+
+def test_lecture_mode_hides_the_controls_and_steps_through_the_sequence(browser, app):
+    context, page = _fresh(browser)
+    try:
+        page.goto(app.url + "?lecture=1")
+        page.wait_for_selector("#lecture-step", timeout=30_000)
+        assert "step 1 of 6" in page.locator("#lecture-step").inner_text()
+        page.wait_for_selector("#toy1d-play", state="visible", timeout=30_000)
+        assert page.locator("#toy1d-preset").is_visible() and not page.locator("#toy1d-seed").is_visible()
+        assert not page.locator("#toy1d-link").is_visible() and not page.locator("#toy1d-export").is_visible()
+        page.click("#lecture-next")  # step 2: the saturating loss, on the same tab
+        page.wait_for_function(
+            "() => (document.querySelector('#lecture-step')?.innerText || '').includes('step 2 of 6')", timeout=30_000)
+        page.wait_for_function(
+            "() => (document.querySelector('#toy1d-link textarea, #toy1d-link input')?.value || '')"
+            ".includes('preset=saturating')", timeout=30_000)
+        # the switch brings the controls back, without leaving the step
+        page.locator("#lecture-switch input").uncheck()
+        page.wait_for_selector("#toy1d-seed", state="visible", timeout=10_000)
+        assert "step 2 of 6" in page.locator("#lecture-step").inner_text()
+        # the last step opens the MNIST tab with its pretrained model ready
+        page.goto(app.url + "?lecture=1&step=6")
+        # the pretrained run is at its budget at once ("iteration 5616 / 5616"), not "Press ▶ Train"
+        page.wait_for_function(
+            "() => /iteration (\\d+) \\/ \\1/.test(document.querySelector('#mnist-status')?.innerText || '')",
+            timeout=60_000)
+        assert "MNIST" in _selected_tab(page) and "step 6 of 6" in page.locator("#lecture-step").inner_text()
+        assert page.locator("#lecture-previous").is_visible() and page.locator("#lecture-next").count() == 0
+    finally:
+        context.close()
