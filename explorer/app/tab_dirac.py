@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import gradio as gr
 
+from ..core.errors import ConfigError
 from ..toy.dirac import REGULARISER_TITLES, DiracConfig
 from .controls import whole_number
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .export_panel import build_export_panel
-from .live_dirac import CONTROL_NAMES, controls_from_config
+from .links import full_link, link_tab, settings_query
+from .live_dirac import CONTROL_NAMES, config_from_controls, controls_from_config
 from .live_figure import after_pause, figure_server, live_figure, pause_first
 from .plotting import timer_of
 
@@ -56,13 +58,34 @@ def on_pause(engine: LiveEngine):
     return _render(outputs_or_message(engine, "pause", {}))
 
 
-def on_load(engine: LiveEngine, regulariser, gamma, g_lr, d_lr, k_d_steps, steps, start_theta, start_psi,
-            request: gr.Request):
-    """A fresh page: a run from the controls' settings, ready to play; the figure finds its
-    engine by the page's key from now on."""
+def on_load(request: gr.Request, engine: LiveEngine, *values):
+    """A fresh page: a run of a link's settings when the link is for this tab (?tab=dirac&
+    regulariser=r1&gamma=0.5), else of the controls' defaults; a bad link gets a message and the
+    defaults. The figure finds its engine by the page's key from now on (the request comes
+    first: Gradio passes it only to parameters before *values)."""
     token = engine.pool.register(engine, getattr(request, "session_hash", None))
-    values = [regulariser, gamma, g_lr, d_lr, k_d_steps, steps, start_theta, start_psi]
-    return (*_render(outputs_or_message(engine, "reset", {"values": values})), token)
+    query = str(getattr(request, "query_params", "") or "")
+    values, note = list(values), ""
+    if link_tab(query) == "dirac":
+        try:
+            linked = DiracConfig.from_query(settings_query(query), base=config_from_controls(values))
+            values = controls_from_config(linked)
+        except (ConfigError, ValueError) as err:
+            note = f"⚠️ The link's settings were refused ({err}); using the defaults."
+    out = outputs_or_message(engine, "reset", {"values": values})
+    if note:
+        out["status"] = note + "  \n" + out.get("status", "")
+    return (*_render(out), token, *values)
+
+
+def on_link(request: gr.Request, *values):
+    """The whole address of the tab with every setting changed from the defaults, kept current
+    as the controls change (a value not valid: words saying so instead)."""
+    try:
+        config = config_from_controls(list(values))
+    except (ConfigError, ValueError) as err:
+        return gr.update(value=f"(no link: {err})")
+    return gr.update(value=full_link(request, "dirac", config.to_query(base=DiracConfig(method="alternating"))))
 
 
 def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
@@ -81,6 +104,8 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
                 reset = gr.Button("↺ Reset", variant="stop", elem_id="dirac-reset", min_width=80)
             status = gr.Markdown("Press ▶ Play to start, or click on the plane to start from there.",
                                  elem_id="dirac-status")
+            link = gr.Textbox(label="link to these settings (copy it for a class or a slide)", interactive=False,
+                              buttons=["copy"], elem_id="dirac-link")
             build_export_panel("dirac", session, pool.exports)
             gr.Markdown(DIRAC_EXPLANATION)
         with gr.Column(scale=1, min_width=300):
@@ -104,4 +129,7 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     pause.click(on_pause, [session], outputs, **quiet, queue=False, api_name="dirac_pause",
                 cancels=[tick], js=pause_first("dirac-figure"))
     reset.click(on_reset, [session] + controls, outputs, **quiet, api_name="dirac_reset")
-    demo.load(on_load, [session] + controls, outputs + [figure], **quiet, api_name="dirac_open")
+    demo.load(on_load, [session] + controls, outputs + [figure] + controls, **quiet,
+              api_name="dirac_open").then(on_link, controls, link, **quiet)
+    for control in controls:  # the link follows every change
+        control.change(on_link, controls, link, **quiet)

@@ -16,18 +16,22 @@ from urllib.parse import parse_qsl
 
 import gradio as gr
 
+from ..core.errors import ConfigError, shown
+from ..mnist.config import DcganConfig, model_config
 from ..mnist.latent import seeded_noise
 from .controls import whole_number
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import MNIST_EXPLANATION
-from .links import link_tab
+from .links import full_link, link_tab, settings_query
 from .live_figure import after_pause, figure_server, live_image, pause_first
 from .live_mnist import (  # noqa: F401  (tests read them)
     DEFAULTS,
     SAMPLE_SCALE,
+    SETTING_NAMES,
     SLIDERS,
     TRAINING_THREADS,
     TRAVERSAL_COLUMNS,
+    config_from_controls,
 )
 from .plotting import plot_of, timer_of
 
@@ -92,6 +96,7 @@ def _render(out: dict) -> tuple:
 
 
 RENDERED = 9   # outputs of _render
+STATUS_INDEX = 1  # the status among them
 
 
 # ---------------------------------------------------------------------- training handlers
@@ -121,16 +126,41 @@ def on_pretrained(engine: MnistEngine, model):
     return _render(outputs_or_message(engine, "pretrained", {"model": model}))
 
 
-def on_linked_visit(request: gr.Request, engine: MnistEngine, model):
-    """A page opened by a link to this tab (?tab=mnist&model=infogan): the tab is selected by the
-    link, not by a click, so its first visit's pretrained model is loaded here (the link's model,
-    else the chosen one); any other page: nothing."""
+def on_linked_visit(request: gr.Request, engine: MnistEngine, *values):
+    """A page opened by a link to this tab (?tab=mnist&model=infogan&epochs=5): the settings are
+    set from it (only the tab's own settings: no folder, no device path), and the link's model's
+    pretrained generator is loaded, since the link, not a click, selected the tab; a bad link
+    gets a message and the defaults. Any other page: nothing changes."""
     query = str(getattr(request, "query_params", "") or "")
     if link_tab(query) != "mnist":
-        return (*[gr.skip()] * RENDERED, gr.skip())
-    asked = dict(parse_qsl(query.lstrip("?"))).get("model")
-    model = asked if asked in dict((name, title) for title, name in MODEL_CHOICES) else model
-    return (*on_tab_selected(engine, model), gr.update(value=model))
+        return (*[gr.skip()] * RENDERED, *[gr.skip()] * len(values))
+    values, note = list(values), ""
+    pairs = parse_qsl(settings_query(query), keep_blank_values=True)
+    try:
+        foreign = sorted({key for key, _ in pairs if key not in SETTING_NAMES})
+        if foreign:
+            raise ConfigError(f"a link to this tab sets only {', '.join(SETTING_NAMES)}; not "
+                              f"{', '.join(shown(key) for key in foreign)}")
+        model = dict(pairs).get("model", values[SETTING_NAMES.index("model")])
+        config = DcganConfig.from_query(settings_query(query), base=model_config(str(model)))
+        values = [getattr(config, name) for name in SETTING_NAMES]
+    except (ConfigError, ValueError) as err:
+        note = f"⚠️ The link's settings were refused ({err}); using the defaults."
+    rendered = list(on_tab_selected(engine, values[SETTING_NAMES.index("model")]))
+    if note:
+        rendered[STATUS_INDEX] = note
+    return (*rendered, *values)
+
+
+def on_link(request: gr.Request, *values):
+    """The whole address of the tab with its model and every setting changed from the model's
+    defaults, kept current as the controls change (a value not valid: words saying so)."""
+    try:
+        config = config_from_controls("embedded", "", list(values))
+    except (ConfigError, ValueError) as err:
+        return gr.update(value=f"(no link: {err})")
+    changes = config.to_query(base=model_config(config.model))
+    return gr.update(value=full_link(request, "mnist", f"model={config.model}" + (f"&{changes}" if changes else "")))
 
 
 def on_tab_selected(engine: MnistEngine, model):
@@ -263,6 +293,8 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool, tab: gr.Tab | None = None) -> N
                 upload = gr.File(label="load a checkpoint (.pt)", file_types=[".pt"], type="filepath",
                                  elem_id="mnist-upload")
                 file_note = gr.Markdown(elem_id="mnist-file-note")
+            link = gr.Textbox(label="link to these settings (copy it for a class or a slide)", interactive=False,
+                              buttons=["copy"], elem_id="mnist-link", elem_classes=["lecture-hide"])
     with gr.Accordion("explore the latent space of the model", open=True):
         with gr.Row():
             with gr.Column(scale=2):
@@ -326,4 +358,6 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool, tab: gr.Tab | None = None) -> N
     export.click(on_export_png, [session], [download, file_note], **quiet)
     upload.upload(on_load, [session, upload], outputs + [file_note, model], **quiet)
     demo.load(on_load_page, [session], [grid], **quiet, api_name="mnist_open").then(
-        on_linked_visit, [session, model], outputs + [model], **quiet)
+        on_linked_visit, [session] + values, outputs + values, **quiet).then(on_link, values, link, **quiet)
+    for control in values:  # the link follows every change
+        control.change(on_link, values, link, **quiet)

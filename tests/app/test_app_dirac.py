@@ -58,3 +58,26 @@ def test_r1_converges_in_the_tab_and_bad_settings_get_a_message(pool):
     empty = list(bad)
     empty[0], empty[5] = "none", ""
     assert "steps is empty" in engine.call("reset", {"values": empty})["status"]
+
+
+class _Request:
+    def __init__(self, query: str):
+        self.query_params = query
+
+
+def test_a_link_round_trips_the_dirac_settings_and_a_bad_one_gets_the_defaults(pool):
+    from explorer.app import tab_dirac
+
+    values = _values(regulariser="r1", gamma=0.5, steps=300)
+    link = tab_dirac.on_link(_Request(""), *values)["value"]
+    query = link.split("?", 1)[1]
+    assert query.startswith("tab=dirac&") and "regulariser=r1" in query and "gamma=0.5" in query
+    engine = LiveEngine(pool, "dirac")
+    defaults = _values()
+    out = tab_dirac.on_load(_Request(query), engine, *defaults)
+    status, token, opened = out[1], out[3], list(out[4:])
+    assert pool.engine_of(token) is engine and opened == values and "ready" in status
+    out = tab_dirac.on_load(_Request("tab=dirac&gamma=lots"), LiveEngine(pool, "dirac"), *defaults)
+    assert "link's settings were refused" in out[1] and list(out[4:]) == defaults
+    out = tab_dirac.on_load(_Request("preset=ring-collapse"), LiveEngine(pool, "dirac"), *defaults)
+    assert "refused" not in out[1] and list(out[4:]) == defaults  # another tab's link: the defaults

@@ -6,6 +6,7 @@ import base64
 import io
 import time
 
+import gradio as gr
 import numpy as np
 import pytest
 from app_helpers import iteration_of, tab_of
@@ -90,3 +91,29 @@ def test_infogan_codes_and_their_traversal(pool):
     assert "c10 = -2.0" in note and "+2.0" in note
     picture, note = tab_mnist.on_traversal(engine, -1, 5)
     assert picture.shape[0] == 3 * (10 * 30 + 2) and "c0: a " in note
+
+
+class _Request:
+    def __init__(self, query: str):
+        self.query_params = query
+
+
+def test_a_link_opens_the_tab_with_its_model_settings_and_pretrained_generator(pool):
+    values = SMALL[:1] + [64] + SMALL[2:] + ["infogan"]
+    link = tab_mnist.on_link(_Request(""), *values)["value"]
+    query = link.split("?", 1)[1]
+    assert query.startswith("tab=mnist&model=infogan") and "batch_size=64" in query and "device=cpu" in query
+    engine = MnistEngine(pool)
+    defaults = SMALL + ["dcgan"]
+    out = tab_mnist.on_linked_visit(_Request(query), engine, *defaults)
+    opened = list(out[tab_mnist.RENDERED:])
+    assert opened == values
+    assert tab_of(engine).run.config.model == "infogan"  # the link's model, pretrained, ready
+    assert "refused" not in out[STATUS]
+    # a link may set only the tab's own settings (never a folder on the server)
+    out = tab_mnist.on_linked_visit(_Request("tab=mnist&data_dir=/etc"), MnistEngine(pool), *defaults)
+    assert "link's settings were refused" in out[STATUS] and "`data_dir`" in out[STATUS]
+    assert list(out[tab_mnist.RENDERED:]) == defaults
+    # another tab's link changes nothing here
+    out = tab_mnist.on_linked_visit(_Request("preset=ring-collapse"), MnistEngine(pool), *defaults)
+    assert all(value == gr.skip() for value in out)

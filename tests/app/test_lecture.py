@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from explorer.app.lecture import DEFAULT_LECTURE, lecture_bar, lecture_step, load_lecture
+from explorer.app.lecture import (
+    DEFAULT_LECTURE,
+    lecture_bar,
+    lecture_step,
+    load_lecture,
+)
 from explorer.app.links import link_tab, page_flag, settings_query
 from explorer.core.errors import ConfigError
 from explorer.toy.presets import PRESETS_1D, PRESETS_2D, config_from_url
