@@ -237,9 +237,11 @@ class Toy2DTab:
         runs = self._runs()
         width = int(request.get("width") or 1000)
         height = int(0.92 * width) if len(runs) == 1 else int(0.46 * width) + 120
+
         def view(snapshots: list) -> dict:
             return panes_side_by_side([plots2d.figure_2d(s, self.layers, title=name, height=height)
-                                 for (name, _), s in zip(runs, snapshots)])
+                                       for (name, _), s in zip(runs, snapshots)])
+
         if request.get("what") == "timeline":
             count = min(len(run.history.snapshots) for _, run in runs)
             figures = [view([run.history.snapshots[i] for _, run in runs]) for i in evenly(range(count))]
