@@ -23,8 +23,6 @@ import plotly.graph_objects as go
 
 from .core.export import (
     DEFAULT_WIDTH,
-    evenly,
-    side_by_side,
     write_animation,
     write_still,
 )
@@ -37,9 +35,8 @@ from .toy.remedies import (
     remedied_name,
     without_remedies,
 )
-from .toy.report import frame_figure, timeline_figure
+from .toy.report import timeline_figure, timeline_figures, view_figure
 from .toy.run import ToyRun, TwinRun
-from .toy.snapshots import Snapshot1D
 
 
 class ToyExperiment:
@@ -110,10 +107,8 @@ class ToyExperiment:
         return go.Figure(self._figure_dict(show_d_star, show_half))
 
     def _figure_dict(self, show_d_star: bool = True, show_half: bool = True) -> dict:
-        snapshots = [(name, run.current()) for name, run in self._runs()]
-        if isinstance(snapshots[0][1], Snapshot1D):
-            return plots1d.figure_1d(snapshots[0][1], show_d_star, show_half)
-        return side_by_side([plots2d.figure_2d(s, title=name) for name, s in snapshots])
+        return view_figure([(name, run.current()) for name, run in self._runs()], width=None,
+                           overlays=(show_d_star, show_half))
 
     def metrics_figure(self) -> go.Figure:
         """The measurements over the run: JS and V(D, G) (1-D), modes and quality (2-D)."""
@@ -144,12 +139,5 @@ class ToyExperiment:
     def animate(self, path: str | Path, fps: float = 10.0, width: int = DEFAULT_WIDTH) -> int:
         """The run's recorded timeline as a GIF or an MP4 (by `path`'s suffix) for slides, one
         frame per snapshot (at most 120); returns the number of frames."""
-        runs = self._runs()
-        count = min(len(run.history.snapshots) for _, run in runs)
-        if len(runs) == 1:
-            frames = [frame_figure(s, runs[0][0], width) for s in evenly(runs[0][1].history.snapshots)]
-        else:
-            height = int(0.46 * width) + 120
-            frames = [side_by_side([plots2d.figure_2d(run.history.snapshots[i], title=name, height=height)
-                                    for name, run in runs]) for i in evenly(range(count))]
+        frames = timeline_figures([(name, run.history.snapshots) for name, run in self._runs()], width)
         return write_animation(frames, path, fps=fps, width=width)

@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.errors import ConfigError, TrainingDiverged, shown
-from ..core.export import evenly
 from ..toy import plots1d
 from ..toy.config import ToyConfig
 from ..toy.cost import TOY_LIMITS, toy_run_cost
 from ..toy.panels import PANEL_TITLES
 from ..toy.presets import PRESETS_1D, config_from_url
+from ..toy.report import timeline_figures, view_figure
 from ..toy.run import ToyRun
 from .frames import Resend, figure_json, live_frame, page_has, view_key
 from .worker import Slot
@@ -205,9 +205,9 @@ class Toy1DTab:
         if run is None:
             return {"figures": []}
         if request.get("what") == "timeline":
-            figures = [plots1d.figure_1d(s, *self.overlays) for s in evenly(run.history.snapshots)]
+            figures = timeline_figures([("", run.history.snapshots)], overlays=self.overlays)
         else:
-            figures = [plots1d.figure_1d(self._snapshot(slot), *self.overlays)]
+            figures = [view_figure([("", self._snapshot(slot))], overlays=self.overlays)]
         return {"figures": figures, "stem": f"figure1-{self.preset}-iteration{run.iteration}"}
 
     def _live(self, slot: Slot, request: dict) -> dict:

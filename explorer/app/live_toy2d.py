@@ -8,14 +8,13 @@ import time
 from typing import Any
 
 from ..core.errors import ConfigError, TrainingDiverged, shown
-from ..core.export import evenly
-from ..core.export import side_by_side as panes_side_by_side
 from ..toy import plots2d
 from ..toy.config import ToyConfig
 from ..toy.cost import TOY_LIMITS, toy_run_cost
 from ..toy.data2d import DataError
 from ..toy.presets import PRESETS_2D, Preset
 from ..toy.remedies import REMEDIES, apply_remedies, remedied_name, without_remedies
+from ..toy.report import timeline_figures, view_figure
 from ..toy.run import ToyRun, TwinRun
 from .frames import Resend, figure_json, live_frame, page_has, view_key
 from .live_toy1d import apply_budget
@@ -236,17 +235,10 @@ class Toy2DTab:
             return {"figures": []}
         runs = self._runs()
         width = int(request.get("width") or 1000)
-        height = int(0.92 * width) if len(runs) == 1 else int(0.46 * width) + 120
-
-        def view(snapshots: list) -> dict:
-            return panes_side_by_side([plots2d.figure_2d(s, self.layers, title=name, height=height)
-                                       for (name, _), s in zip(runs, snapshots)])
-
         if request.get("what") == "timeline":
-            count = min(len(run.history.snapshots) for _, run in runs)
-            figures = [view([run.history.snapshots[i] for _, run in runs]) for i in evenly(range(count))]
+            figures = timeline_figures([(name, run.history.snapshots) for name, run in runs], width, self.layers)
         else:
-            figures = [view([self._snapshot(slot, run) for _, run in runs])]
+            figures = [view_figure([(name, self._snapshot(slot, run)) for name, run in runs], width, self.layers)]
         names = "-vs-".join(name for name, _ in runs).replace(" + ", "+")
         return {"figures": figures, "stem": f"{self.run.config.dataset}-{names}-iteration{self.run.iteration}"}
 

@@ -4,6 +4,7 @@ and the same timeline as an animation for slides (GIF or MP4)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -13,30 +14,46 @@ from ..core.export import (
     MAX_FRAMES,
     ExportError,
     evenly,
+    side_by_side,
     write_animation,
 )
 from .plots1d import figure_1d
-from .plots2d import figure_2d
+from .plots2d import LAYERS, figure_2d
 from .snapshots import Snapshot1D, Snapshot2D
 
 
-def frame_figure(snapshot: Snapshot1D | Snapshot2D, name: str = "", width: int | None = None) -> dict:
-    """The figure of one snapshot as the page draws it: Figure 1 (1-D) or the 2-D view titled by
-    the run's `name`; a 2-D figure `width` pixels wide is made about square."""
-    if isinstance(snapshot, Snapshot1D):
-        return figure_1d(snapshot)
-    return figure_2d(snapshot, title=name, height=int(0.92 * width) if width else 520)
+def view_figure(named: Sequence[tuple[str, Snapshot1D | Snapshot2D]], width: int | None = DEFAULT_WIDTH,
+                layers: Sequence[str] = LAYERS, overlays: tuple[bool, bool] = (True, True)) -> dict:
+    """The figure of one moment as the page draws it: Figure 1 (1-D, with the D* and D = 1/2
+    `overlays`), or the 2-D view of each named run (twins side by side, the first on the left),
+    made about square for an export `width` pixels wide (None: the page's height)."""
+    if isinstance(named[0][1], Snapshot1D):
+        return figure_1d(named[0][1], *overlays)
+    if width is None:
+        height = 520
+    else:
+        height = int(0.92 * width) if len(named) == 1 else int(0.46 * width) + 120
+    return side_by_side([figure_2d(s, layers, title=name, height=height) for name, s in named])
+
+
+def timeline_figures(named: Sequence[tuple[str, Sequence]], width: int = DEFAULT_WIDTH, layers: Sequence[str] = LAYERS,
+                     overlays: tuple[bool, bool] = (True, True), max_frames: int = MAX_FRAMES) -> list[dict]:
+    """The frames of a run's recorded timeline (each named run's snapshots: twins record theirs
+    together): up to `max_frames` moments, evenly spaced with the first and last, each drawn
+    by `view_figure`."""
+    count = min(len(snapshots) for _, snapshots in named)
+    return [view_figure([(name, snapshots[i]) for name, snapshots in named], width, layers, overlays)
+            for i in evenly(range(count), max_frames)]
 
 
 def write_timeline_animation(snapshots: list, path: str | Path, name: str = "", fps: float = 10.0,
                              width: int = DEFAULT_WIDTH, max_frames: int = MAX_FRAMES) -> int:
-    """The run's recorded timeline as a GIF or MP4 (by `path`'s suffix) of up to `max_frames`
-    snapshots, evenly spaced with the first and last, each drawn as the page draws it; returns
-    the number of frames written."""
+    """The run's recorded timeline as a GIF or MP4 (by `path`'s suffix), frames as
+    `timeline_figures` draws them; returns the number of frames written."""
     if not snapshots:
         raise ExportError("the run recorded no snapshots to animate")
-    chosen = evenly(snapshots, max_frames)
-    return write_animation((frame_figure(s, name, width) for s in chosen), path, fps=fps, width=width)
+    frames = timeline_figures([(name, snapshots)], width, max_frames=max_frames)
+    return write_animation(frames, path, fps=fps, width=width)
 
 
 def timeline_figure(snapshots: list, max_frames: int = 80) -> go.Figure:
