@@ -146,7 +146,8 @@ def on_linked_visit(request: gr.Request, engine: MnistEngine, *values):
         values = [getattr(config, name) for name in SETTING_NAMES]
     except (ConfigError, ValueError) as err:
         note = f"⚠️ The link's settings were refused ({err}); using the defaults."
-    rendered = list(on_tab_selected(engine, values[SETTING_NAMES.index("model")]))
+    # the link's model even when the tab's selection (by the link) has loaded the default's first
+    rendered = list(on_pretrained(engine, values[SETTING_NAMES.index("model")]))
     if note:
         rendered[STATUS_INDEX] = note
     return (*rendered, *values)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from explorer.toy.presets import PRESETS_2D
 
@@ -124,5 +125,34 @@ def test_lecture_mode_hides_the_controls_and_steps_through_the_sequence(browser,
             timeout=60_000)
         assert "MNIST" in _selected_tab(page) and "step 6 of 6" in page.locator("#lecture-step").inner_text()
         assert page.locator("#lecture-previous").is_visible() and page.locator("#lecture-next").count() == 0
+    finally:
+        context.close()
+
+
+def test_links_copied_from_the_dirac_and_mnist_tabs_open_the_same_settings(browser, app):
+    context, page = _fresh(browser)
+    try:
+        page.goto(app.url)
+        page.get_by_role("tab", name=re.compile("circle")).click()
+        page.wait_for_selector("#dirac-gamma input", state="visible", timeout=30_000)
+        page.fill("#dirac-gamma input", "0.7")
+        page.locator("#dirac-gamma input").press("Enter")
+        dirac_link = _link_with(page, "dirac", "gamma=0.7")
+        page.get_by_role("tab", name=re.compile("MNIST")).click()
+        page.wait_for_selector("#mnist-model", state="visible", timeout=30_000)
+        page.locator("#mnist-model").get_by_label("InfoGAN").check()
+        mnist_link = _link_with(page, "mnist", "model=infogan")
+    finally:
+        context.close()
+    context, page = _fresh(browser)
+    try:
+        page.goto(dirac_link)
+        page.wait_for_function("() => document.querySelector('#dirac-gamma input')?.value === '0.7'", timeout=30_000)
+        assert "circle" in _selected_tab(page)
+        page.goto(mnist_link)
+        expect(page.locator("#mnist-model").get_by_label("InfoGAN")).to_be_checked(timeout=60_000)
+        assert "MNIST" in _selected_tab(page)
+        page.wait_for_function("() => (document.querySelector('#mnist-codes')?.innerText || '').includes('c0')",
+                               timeout=60_000)  # InfoGAN's pretrained codes, ready
     finally:
         context.close()
