@@ -75,6 +75,8 @@ def on_load(request: gr.Request, engine: LiveEngine, *values):
     out = outputs_or_message(engine, "reset", {"values": values})
     if note:
         out["status"] = note + "  \n" + out.get("status", "")
+    if link_tab(query) != "dirac" or note:  # no link of this tab's: the controls stay as they are
+        return (*_render(out), token, *[gr.skip()] * len(values))
     return (*_render(out), token, *values)
 
 

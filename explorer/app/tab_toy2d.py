@@ -98,6 +98,11 @@ def on_load(request: gr.Request, engine: LiveEngine, preset_name, twin, layers, 
     out = outputs_or_message(engine, "reset", _request(preset_name, twin, layers, values))
     if note:
         out["status"] = note + "  \n" + out.get("status", "")
+    if link_tab(query) != "toy2d" or note:
+        # no link of this tab's: the controls stay as the page has them (a box ticked while the
+        # page was loading stays ticked)
+        skip = gr.skip()
+        return (*_render(out), token, token, skip, skip, skip, skip, *[skip] * len(values))
     preset = PRESETS_2D.get(preset_name) or PRESETS_2D[DEFAULT_PRESET]
     return (*_render(out), token, token, preset.name, preset.description, bool(twin),
             gr.Column(visible=bool(twin)), *values)

@@ -36,7 +36,7 @@ def test_a_link_copied_from_the_1d_tab_opens_the_same_settings(browser, app):
     context, page = _fresh(browser)
     try:
         page.goto(app.url)
-        page.wait_for_selector("#toy1d-seed input", timeout=30_000)
+        _link_with(page, "toy1d", "tab=toy1d")  # the page has loaded: what is typed now stays
         page.fill("#toy1d-seed input", "11")
         page.locator("#toy1d-seed input").press("Enter")
         link = _link_with(page, "toy1d", "seed=11")
@@ -58,7 +58,7 @@ def test_a_link_copied_from_the_2d_tab_opens_that_tab_side_by_side(browser, app)
     try:
         page.goto(app.url)
         page.get_by_role("tab", name=re.compile("2-D")).click()
-        page.wait_for_selector("#toy2d-twin input", timeout=30_000)
+        _link_with(page, "toy2d", "tab=toy2d")  # the page has loaded: what is ticked now stays
         page.locator("#toy2d-twin input").check()
         _link_with(page, "toy2d", "twin=1")
         page.locator("#toy2d-mbstd input").check()
@@ -134,11 +134,13 @@ def test_links_copied_from_the_dirac_and_mnist_tabs_open_the_same_settings(brows
     try:
         page.goto(app.url)
         page.get_by_role("tab", name=re.compile("circle")).click()
+        _link_with(page, "dirac", "tab=dirac")
         page.wait_for_selector("#dirac-gamma input", state="visible", timeout=30_000)
         page.fill("#dirac-gamma input", "0.7")
         page.locator("#dirac-gamma input").press("Enter")
         dirac_link = _link_with(page, "dirac", "gamma=0.7")
         page.get_by_role("tab", name=re.compile("MNIST")).click()
+        _link_with(page, "mnist", "tab=mnist")
         page.wait_for_selector("#mnist-model", state="visible", timeout=30_000)
         page.locator("#mnist-model").get_by_label("InfoGAN").check()
         mnist_link = _link_with(page, "mnist", "model=infogan")

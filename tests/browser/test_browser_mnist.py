@@ -58,6 +58,7 @@ def test_train_then_a_latent_slider_changes_the_digit(browser, app):
 
         # drag the first latent slider from one end to the other
         track = page.locator("#mnist-z0 input[type=range]")
+        track.scroll_into_view_if_needed()
         box = track.bounding_box()
         page.mouse.move(box["x"] + 2, box["y"] + box["height"] / 2)
         page.mouse.down()
@@ -76,6 +77,7 @@ GRID_SRC = "() => document.querySelector('#mnist-grid img.live-img')?.src || nul
 
 def _drag_to_end(page, selector: str) -> None:
     track = page.locator(selector)
+    track.scroll_into_view_if_needed()
     box = track.bounding_box()
     page.mouse.move(box["x"] + 2, box["y"] + box["height"] / 2)
     page.mouse.down()
