@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     dirac.add_argument("--steps", type=int, default=1000)
     dirac.add_argument("--start", default="1,1", metavar="THETA,PSI", help="where the players start")
     dirac.add_argument("--out", type=Path, required=True, help="run directory to write")
+    add_animation_arguments(dirac)
     return parser
 
 
@@ -273,14 +274,28 @@ def run_dirac(args: argparse.Namespace) -> int:
     config = DiracConfig(method=args.method, regulariser=args.regulariser, gamma=args.gamma, g_lr=args.lr,
                          d_lr=args.d_lr if args.d_lr is not None else args.lr, k_d_steps=args.k, steps=args.steps,
                          start_theta=theta, start_psi=psi)
+    check_animation_arguments(args)
     path = dirac_trajectory(config)
     metrics = dirac_summary(config, path)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "config.json").write_text(config.to_json())
     np.save(args.out / "trajectory.npy", path)
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    animated = ""
+    if args.animation is not None:
+        from .core.export import evenly, write_animation
+        from .toy.dirac import field_grid, plane_extent
+        from .toy.plots_dirac import figure_dirac
+
+        extent = plane_extent(config)
+        field = field_grid(config, extent)
+        frames = write_animation((figure_dirac(config, field, extent, {config.method: path[:step + 1]})
+                                  for step in evenly(range(1, config.steps + 1))),
+                                 args.animation, fps=args.fps, width=args.animation_width)
+        animated = f" and {args.animation} ({frames} frames: the path growing)"
     print(f"{config.method} descent, regulariser {config.regulariser}: distance to the equilibrium {metrics['start_distance']:.3g}"
-          f" -> {metrics['final_distance']:.3g} after {metrics['steps_done']} steps; wrote {args.out}", file=sys.stderr)
+          f" -> {metrics['final_distance']:.3g} after {metrics['steps_done']} steps; wrote {args.out}{animated}",
+          file=sys.stderr)
     return 0
 
 

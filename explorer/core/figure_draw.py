@@ -224,7 +224,12 @@ def _style_axes(canvas: _Canvas) -> None:
             axis = ax.get_xaxis() if which == "x" else ax.get_yaxis()
             set_range = ax.set_xlim if which == "x" else ax.set_ylim
             if spec.get("type") == "log":
+                from matplotlib.ticker import FuncFormatter, LogFormatter
+
                 (ax.set_xscale if which == "x" else ax.set_yscale)("log")
+                # 0.01, not 10^-2, as Plotly writes them; in-between labels only on a short span
+                axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+                axis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.5)))
             if spec.get("range") is not None:
                 low, high = spec["range"]
                 if spec.get("type") == "log":

@@ -139,3 +139,14 @@ def test_the_cli_refuses_a_bad_animation_before_training(tmp_path):
     done = _cli("toy", "--preset", "goodfellow-fig1", "--animation", str(tmp_path / "no" / "fig1.gif"),
                 "--out", str(tmp_path / "run"), "--no-progress")
     assert done.returncode == 2 and "does not exist" in done.stderr
+
+
+@pytest.mark.slow
+def test_the_cli_writes_the_dirac_gans_path_growing(tmp_path):
+    movie = tmp_path / "dirac.gif"
+    done = _cli("dirac", "--steps", "30", "--animation", str(movie), "--animation-width", "600",
+                "--out", str(tmp_path / "run"))
+    assert done.returncode == 0, done.stderr
+    frames = iio.imread(movie, index=None)
+    assert frames.shape[0] == 30 and frames.shape[2] == 600 and (frames[0] != frames[-1]).any()
+    assert _cli("dirac", "--animation", str(tmp_path / "d.webm"), "--out", str(tmp_path / "r")).returncode == 2
