@@ -31,8 +31,8 @@ from .toy.config import ToyConfig
 from .toy.presets import preset_config
 from .toy.remedies import (
     apply_remedies,
+    named_runs,
     parse_remedies,
-    remedied_name,
     without_remedies,
 )
 from .toy.report import timeline_figure, timeline_figures, view_figure
@@ -75,10 +75,7 @@ class ToyExperiment:
         return self.run.iteration
 
     def _runs(self) -> list[tuple[str, ToyRun]]:
-        if isinstance(self.run, TwinRun):
-            left, right = self.run.runs
-            return [("plain", left), (remedied_name(right.config), right)]
-        return [(remedied_name(self.run.config), self.run)]
+        return named_runs(self.run)
 
     def train(self, iterations: int | None = None, seconds: float | None = None) -> ToyExperiment:
         """Train `iterations` more iterations, or for `seconds` of wall time (whichever is

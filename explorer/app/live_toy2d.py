@@ -13,7 +13,13 @@ from ..toy.config import ToyConfig
 from ..toy.cost import TOY_LIMITS, toy_run_cost
 from ..toy.data2d import DataError
 from ..toy.presets import PRESETS_2D, Preset
-from ..toy.remedies import REMEDIES, apply_remedies, remedied_name, without_remedies
+from ..toy.remedies import (
+    REMEDIES,
+    apply_remedies,
+    named_runs,
+    remedied_name,
+    without_remedies,
+)
 from ..toy.report import timeline_figures, view_figure
 from ..toy.run import ToyRun, TwinRun
 from .frames import Resend, figure_json, live_frame, page_has, view_key
@@ -133,10 +139,7 @@ class Toy2DTab:
             self.layers = tuple(request["layers"])
 
     def _runs(self) -> list[tuple[str, ToyRun]]:
-        run = self.run
-        if isinstance(run, TwinRun):
-            return [("plain", run.left), (remedied_name(run.right.config), run.right)]
-        return [(remedied_name(run.config), run)]
+        return named_runs(self.run)
 
     # ------------------------------------------------------------------ drawing
     def _snapshot(self, slot: Slot, run: ToyRun, discriminator: bool = True, measure: bool = True):

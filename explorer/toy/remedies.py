@@ -13,6 +13,7 @@ from typing import Any
 
 from ..core.errors import ConfigError, shown
 from .config import ToyConfig
+from .run import ToyRun, TwinRun
 
 DEFAULT_UNROLL_STEPS = 5
 
@@ -88,3 +89,11 @@ def remedied_name(config: ToyConfig) -> str:
     if config.loss != "non-saturating":
         parts.append(config.loss)
     return " + ".join(parts) if parts else "plain"
+
+
+def named_runs(run: ToyRun | TwinRun) -> list[tuple[str, ToyRun]]:
+    """A run's (name, ToyRun) pairs as the views title them: one, by its remedies; or twins,
+    the plain run first, then the remedied one."""
+    if isinstance(run, TwinRun):
+        return [("plain", run.left), (remedied_name(run.right.config), run.right)]
+    return [(remedied_name(run.config), run)]
