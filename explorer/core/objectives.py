@@ -45,6 +45,11 @@ def lazy_r1_weight(update: int, gamma: float, every: int) -> float:
     return 0.5 * gamma * every
 
 
+# (loss, its gradient with respect to each batch of D's outputs)
+Gradients3 = tuple[torch.Tensor, torch.Tensor, torch.Tensor]
+Gradients2 = tuple[torch.Tensor, torch.Tensor]
+
+
 class MinimaxGeneratorLoss:
     """The saturating loss of eq. 1: G minimises E[log(1 - D(G(z)))] = E[-softplus(l)].
 
@@ -101,6 +106,28 @@ class Objective:
         """What G minimises, from D's raw outputs on a fake batch."""
         raise NotImplementedError
 
+    # The gradients of the losses with respect to D's outputs, for trainers that backpropagate
+    # by hand (toy.backprop). By autograd on the loss alone here; the objectives below write
+    # them in closed form (two or three elementwise operations instead of a small graph), and
+    # tests/core/test_objectives.py checks each against autograd.
+    def d_loss_gradients(self, real: torch.Tensor, fake: torch.Tensor) -> Gradients3:
+        """(d_loss, d d_loss / d real, d d_loss / d fake), without autograd's graph."""
+        loss, (grad_real, grad_fake) = _loss_and_gradients(self.d_loss, real, fake)
+        return loss, grad_real, grad_fake
+
+    def g_loss_gradient(self, fake: torch.Tensor) -> Gradients2:
+        """(g_loss, d g_loss / d fake), without autograd's graph."""
+        loss, (grad,) = _loss_and_gradients(self.g_loss, fake)
+        return loss, grad
+
+
+def _loss_and_gradients(loss_of: Callable[..., torch.Tensor], *outputs: torch.Tensor):
+    with torch.enable_grad():
+        leaves = [output.detach().requires_grad_(True) for output in outputs]
+        loss = loss_of(*leaves)
+        grads = torch.autograd.grad(loss, leaves)
+    return loss.detach(), grads
+
 
 class NonSaturatingObjective(Objective):
     """Goodfellow et al. (2014): D minimises -V(D, G) (eq. 1); G maximises log D(G(z))."""
@@ -113,6 +140,15 @@ class NonSaturatingObjective(Objective):
         """-V(D, G) on the minibatch (eq. 1)."""
         return discriminator_loss(real, fake)
 
+    def d_loss_gradients(self, real: torch.Tensor, fake: torch.Tensor) -> Gradients3:
+        """d softplus(-l)/dl = -sigmoid(-l) = sigmoid(l) - 1; d softplus(l)/dl = sigmoid(l)."""
+        return (discriminator_loss(real, fake), (torch.sigmoid(real) - 1) / len(real),
+                torch.sigmoid(fake) / len(fake))
+
+    def g_loss_gradient(self, fake: torch.Tensor) -> Gradients2:
+        """d softplus(-l)/dl = sigmoid(l) - 1 (the non-saturating loss)."""
+        return self.g_loss(fake), (torch.sigmoid(fake) - 1) / len(fake)
+
 
 class MinimaxObjective(NonSaturatingObjective):
     """Goodfellow et al. (2014), eq. 1 as it stands: G minimises log(1 - D(G(z))) (saturating)."""
@@ -120,6 +156,10 @@ class MinimaxObjective(NonSaturatingObjective):
     name = "minimax"
     title = "minimax, saturating (eq. 1)"
     g_loss = staticmethod(MinimaxGeneratorLoss())
+
+    def g_loss_gradient(self, fake: torch.Tensor) -> Gradients2:
+        """d(-softplus(l))/dl = -sigmoid(l) = -D(G(z)): it vanishes as D rejects the fakes."""
+        return self.g_loss(fake), -torch.sigmoid(fake) / len(fake)
 
 
 class LeastSquaresObjective(Objective):
@@ -140,6 +180,14 @@ class LeastSquaresObjective(Objective):
         """1/2 E[(D(G(z)) - 1)^2] (Mao et al. 2017, eq. 2)."""
         return 0.5 * (fake - 1).pow(2).mean()
 
+    def d_loss_gradients(self, real: torch.Tensor, fake: torch.Tensor) -> Gradients3:
+        """(D(x) - 1) / N and D(G(z)) / N."""
+        return self.d_loss(real, fake), (real - 1) / len(real), fake / len(fake)
+
+    def g_loss_gradient(self, fake: torch.Tensor) -> Gradients2:
+        """(D(G(z)) - 1) / N."""
+        return self.g_loss(fake), (fake - 1) / len(fake)
+
 
 class HingeObjective(Objective):
     """The hinge loss (Lim & Ye 2017; Miyato et al. 2018, eq. 16):
@@ -156,6 +204,15 @@ class HingeObjective(Objective):
     def g_loss(self, fake: torch.Tensor) -> torch.Tensor:
         """-E[D(G(z))] (Miyato et al. 2018, eq. 16)."""
         return -fake.mean()
+
+    def d_loss_gradients(self, real: torch.Tensor, fake: torch.Tensor) -> Gradients3:
+        """-1/N where D(x) < 1, +1/N where D(G(z)) > -1, else 0 (the hinge's flat side)."""
+        return (self.d_loss(real, fake), -(real < 1).to(real.dtype) / len(real),
+                (fake > -1).to(fake.dtype) / len(fake))
+
+    def g_loss_gradient(self, fake: torch.Tensor) -> Gradients2:
+        """-1/N everywhere."""
+        return self.g_loss(fake), torch.full_like(fake, -1.0 / len(fake))
 
 
 class WassersteinGPObjective(Objective):

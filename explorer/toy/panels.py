@@ -17,8 +17,10 @@ for `config.panel_inner_d_steps` updates, without the R1 penalty (which holds D 
 purpose: it is what lets the live run settle), then G alone for `config.panel_g_steps` updates
 against that D. Each says in its phase what changed: (b) D's distance to D*, (c) the JS
 divergence. Measured on the Figure 1 preset, seeds 0-4, (a) at JS 0.26-0.29: mean |D - D*| 0.01-0.03
-after 500 D updates, and one G update takes JS down to 0.07-0.20 (more overshoot: a fixed D
-sends G past the data).
+after 500 D updates. One G update then moves JS by a factor of 0.05-2 (seeds 0-9, one thread:
+0.94, 0.30, 1.56, 1.61, 0.36, 0.23, 1.70, 0.40, 0.35, 0.47 of its value at (b)): down on most
+seeds, up on some, where the fixed, sharp D sends G past the data (even a small plain gradient
+step raises it on 2 seeds of 12); the phase says which.
 """
 
 from __future__ import annotations

@@ -9,6 +9,11 @@ plain numbers. It knows nothing of the app, the CLI, plotting or drawing: `measu
 One loop serves every objective (objectives.OBJECTIVES) and every remedy for mode collapse:
 packing, minibatch standard deviation and minibatch discrimination live in the discriminator
 (networks.ToyDiscriminator); unrolling (Metz et al. 2017) lives in `step_g`.
+
+Updates that need only first derivatives through plain perceptrons (no R1 or gradient penalty
+on that update, no unrolling, no minibatch layer in D) backpropagate by hand (backprop.py):
+the same gradients as autograd's, for about two thirds of the time. The others use autograd.
+`hand_backprop = False` makes every update use autograd (for tests and benchmarks).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from ..core.errors import check_loss
 from ..core.objectives import gradient_penalty, lazy_r1_weight, objective, r1_penalty
 from ..core.run import StepStats
 from ..core.schedules import linear_decay, set_learning_rates
+from .backprop import PlainPerceptron, optimizer_step
 from .config import ToyConfig
 from .data1d import get_dataset
 from .data2d import get_dataset_2d
@@ -61,6 +67,8 @@ class ToyTrainer:
             self.discriminator = build_toy_discriminator(config).to(self.device)
         self.g_optimizer = _make_optimizer(config.g_optimizer, self.generator.parameters(), config.g_lr,
                                            self._betas())
+        self.hand_backprop = True
+        self._plain_g = PlainPerceptron(list(self.generator.net))
         self._set_objective(config)
         self.data_rng = torch.Generator().manual_seed(config.seed * 4 + 1)
         self.noise_rng = torch.Generator().manual_seed(config.seed * 4 + 2)
@@ -85,6 +93,8 @@ class ToyTrainer:
                                            self._betas())
         # with batch statistics in D, real and fake batches must go through D separately
         self._batch_aware = config.minibatch_discrimination or config.minibatch_stddev
+        d = self.discriminator
+        self._plain_d = None if self._batch_aware else PlainPerceptron([*d.body, d.head])
 
     def switch_remedies(self, config: ToyConfig) -> None:
         """Change the objective and the remedies mid-run ("toggled live"): the generator and its
@@ -106,9 +116,11 @@ class ToyTrainer:
         """True when sigmoid(D's output) is the probability that x is real."""
         return self.objective.probability
 
-    def _summary(self, outputs: torch.Tensor) -> float:
-        """Mean D(x) (a probability) or mean score over a batch, for the curves."""
-        return (torch.sigmoid(outputs) if self.objective.probability else outputs).mean().item()
+    def _summaries(self, *batches: torch.Tensor) -> list[float]:
+        """Mean D(x) (a probability) or mean score over each batch of outputs, for the curves."""
+        with torch.no_grad():
+            means = [(torch.sigmoid(b) if self.objective.probability else b).mean() for b in batches]
+            return torch.stack(means).tolist()
 
     # ------------------------------------------------------------------ sampling
     def sample_noise(self, n: int, rng: torch.Generator, stratified: bool = False) -> torch.Tensor:
@@ -171,6 +183,41 @@ class ToyTrainer:
         with torch.no_grad():
             fake = self.generator(self._noise_batch())
         r1_weight = lazy_r1_weight(self.d_updates, self.config.r1_gamma, self.config.r1_every)
+        if self._by_hand_d(r1_weight):
+            d_loss, real_out, fake_out = self._d_update_by_hand(real, fake, r1_weight)
+        else:
+            d_loss, real_out, fake_out = self._d_update_by_autograd(real, fake, r1_weight)
+        self.d_updates += 1
+        d_real, d_fake = self._summaries(real_out, fake_out)
+        self.last = StepStats(self.iteration, d_loss=d_loss, g_loss=self.last.g_loss, d_real=d_real, d_fake=d_fake)
+        return self.last
+
+    def _by_hand_d(self, r1_weight: float) -> bool:
+        """Whether this D update backpropagates by hand: a plain D, no gradient penalty, and R1
+        only through a piecewise-linear D (PlainPerceptron.input_gradient_penalty)."""
+        plain = self._plain_d
+        return (self.hand_backprop and plain is not None and not self.objective.gradient_penalty
+                and (r1_weight == 0 or plain.piecewise_linear))
+
+    def _d_update_by_hand(self, real: torch.Tensor, fake: torch.Tensor, r1_weight: float):
+        plain = self._plain_d
+        with torch.no_grad():
+            # one forward pass over real and fake together: (2 * batch, dim) -> (2 * batch,)
+            outputs, saved = plain.forward(self.discriminator.packed(torch.cat([real, fake])))
+            outputs = outputs.squeeze(-1)
+            half = len(outputs) // 2
+            real_out, fake_out = outputs[:half], outputs[half:]
+            loss, grad_real, grad_fake = self.objective.d_loss_gradients(real_out, fake_out)
+            d_loss = self._finite("discriminator loss", loss.item())  # without the penalty
+            plain.backward(saved, torch.cat([grad_real, grad_fake]).unsqueeze(-1), weights=True, inputs=False)
+            if r1_weight > 0:   # the loss's gradients plus r1_weight times R1's (eq. 9)
+                _, r1_grads = plain.input_gradient_penalty(saved, half, len(real))
+                for linear, grad in zip(plain.linears, r1_grads):
+                    linear.weight.grad.add_(grad, alpha=r1_weight)
+            optimizer_step(self.d_optimizer)
+        return d_loss, real_out, fake_out
+
+    def _d_update_by_autograd(self, real: torch.Tensor, fake: torch.Tensor, r1_weight: float):
         if r1_weight > 0:
             real.requires_grad_(True)
         self._second_order(r1_weight > 0 or self.objective.gradient_penalty)
@@ -183,21 +230,38 @@ class ToyTrainer:
             loss = loss + self.config.gp_weight * gradient_penalty(
                 self.discriminator, real.detach(), fake, self.extra_rng, self.config.pack)
         _descend(self.d_optimizer, loss)
-        self.d_updates += 1
-        self.last = StepStats(
-            self.iteration,
-            d_loss=d_loss,
-            g_loss=self.last.g_loss,
-            d_real=self._summary(real_out),
-            d_fake=self._summary(fake_out),
-        )
-        return self.last
+        return d_loss, real_out.detach(), fake_out.detach()
 
     def step_g(self) -> StepStats:
         """One generator update on the chosen loss (Algorithm 1, outer loop). With unrolling,
         G's loss is taken against D after `unroll_steps` more updates (see `_unrolled_outputs`)."""
         self._apply_lr()
-        fake = self.generator(self._noise_batch())
+        noise = self._noise_batch()
+        if self.hand_backprop and self._plain_d is not None and self.config.unroll_steps == 0:
+            g_loss, fake_out = self._g_update_by_hand(noise)
+        else:
+            g_loss, fake_out = self._g_update_by_autograd(noise)
+        self.iteration += 1
+        (d_fake,) = self._summaries(fake_out)
+        self.last = StepStats(self.iteration, d_loss=self.last.d_loss, g_loss=g_loss, d_real=self.last.d_real,
+                              d_fake=d_fake)
+        return self.last
+
+    def _g_update_by_hand(self, noise: torch.Tensor):
+        with torch.no_grad():
+            fake, g_saved = self._plain_g.forward(noise)
+            fake_out, d_saved = self._plain_d.forward(self.discriminator.packed(fake))
+            fake_out = fake_out.squeeze(-1)
+            loss, grad = self.objective.g_loss_gradient(fake_out)
+            g_loss = self._finite("generator loss", loss.item())
+            # through D to its input only: D's weights are not G's to move
+            grad_fake = self._plain_d.backward(d_saved, grad.unsqueeze(-1), weights=False, inputs=True)
+            self._plain_g.backward(g_saved, grad_fake.reshape(fake.shape), weights=True, inputs=False)
+            optimizer_step(self.g_optimizer)
+        return g_loss, fake_out
+
+    def _g_update_by_autograd(self, noise: torch.Tensor):
+        fake = self.generator(noise)
         self._second_order(self.config.unroll_steps > 0)
         if self.config.unroll_steps > 0:
             fake_out = self._unrolled_outputs(fake)
@@ -207,15 +271,7 @@ class ToyTrainer:
         g_loss = self._finite("generator loss", loss.item())
         _descend(self.g_optimizer, loss)
         self.discriminator.zero_grad(set_to_none=True)
-        self.iteration += 1
-        self.last = StepStats(
-            self.iteration,
-            d_loss=self.last.d_loss,
-            g_loss=g_loss,
-            d_real=self.last.d_real,
-            d_fake=self._summary(fake_out),
-        )
-        return self.last
+        return g_loss, fake_out.detach()
 
     def _unrolled_outputs(self, fake: torch.Tensor) -> torch.Tensor:
         """Metz, Poole, Pfau and Sohl-Dickstein (2017), "Unrolled GANs", eq. 6-7: D's outputs on

@@ -83,3 +83,25 @@ def test_r1_is_the_mean_squared_input_gradient_at_the_data():
     x = torch.tensor([[1.0, 2.0], [-1.0, 0.5]], requires_grad=True)
     logits = (x ** 2).sum(dim=1)  # gradient 2x
     assert r1_penalty(logits, x).item() == pytest.approx(((2 * x) ** 2).sum(1).mean().item())
+
+
+@pytest.mark.parametrize("name", list(OBJECTIVES))
+def test_closed_form_gradients_equal_autograds(name):
+    """Each objective's d_loss_gradients / g_loss_gradient (used by the toy trainer's
+    hand-written backpropagation) give its losses and autograd's gradients of them, including
+    saturated logits and the hinge's corners."""
+    chosen = OBJECTIVES[name]()
+    torch.manual_seed(0)
+    real = torch.cat([torch.randn(50) * 3, torch.tensor([40.0, -40.0, 0.5, 1.5])]).requires_grad_(True)
+    fake = torch.cat([torch.randn(40) * 3, torch.tensor([40.0, -40.0, -0.5, -1.5])]).requires_grad_(True)
+    d_loss = chosen.d_loss(real, fake)
+    expected_real, expected_fake = torch.autograd.grad(d_loss, [real, fake])
+    loss, grad_real, grad_fake = chosen.d_loss_gradients(real.detach(), fake.detach())
+    torch.testing.assert_close(loss, d_loss.detach())
+    torch.testing.assert_close(grad_real, expected_real, rtol=1e-5, atol=1e-7)
+    torch.testing.assert_close(grad_fake, expected_fake, rtol=1e-5, atol=1e-7)
+    g_loss = chosen.g_loss(fake)
+    (expected,) = torch.autograd.grad(g_loss, [fake])
+    loss, grad = chosen.g_loss_gradient(fake.detach())
+    torch.testing.assert_close(loss, g_loss.detach())
+    torch.testing.assert_close(grad, expected, rtol=1e-5, atol=1e-7)

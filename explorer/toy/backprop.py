@@ -1,0 +1,170 @@
+"""Hand-written backpropagation through the toy multilayer perceptrons: the trainer's fast path
+for the updates that need nothing but first derivatives.
+
+The toy networks are tiny (a few 32- or 128-wide layers), so autograd's bookkeeping (a graph
+node per operation, gradient accumulation, zeroing) costs about as much as the arithmetic. For
+an MLP the backward pass is short enough to write out (Rumelhart, Hinton and Williams 1986):
+with h_0 = x, a_i = h_{i-1} W_i^T + b_i and h_i = phi(a_i),
+
+    dL/dW_i = delta_i^T h_{i-1},   dL/db_i = sum over the batch of delta_i,
+    delta_{i-1} = (delta_i W_i) * phi'(a_{i-1}),
+
+where delta_i = dL/da_i, and phi' is read from the saved outputs h (every activation here has a
+derivative that its output determines). Only what an update needs is computed: the
+discriminator's update wants D's weight gradients and no input gradient; the generator's update
+wants D's input gradient and none of D's weight gradients (D stays fixed), then G's weight
+gradients. The loss's own gradient with respect to the network's outputs is the objective's
+(core.objectives: `d_loss_gradients`, `g_loss_gradient`).
+
+Updates that differentiate a gradient (R1, WGAN-GP, unrolling) or that look at the whole batch
+(minibatch discrimination, minibatch standard deviation) keep autograd: see ToyTrainer.
+bench/bench_step.py measures what this saves; tests/toy/test_backprop.py checks that the
+gradients equal autograd's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+aten = torch.ops.aten
+
+
+def _leaky_relu_backward(grad: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
+    return aten.leaky_relu_backward(grad, output, 0.2, True)
+
+
+def _relu_backward(grad: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
+    return aten.threshold_backward(grad, output, 0.0)
+
+
+def _tanh_backward(grad: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
+    return aten.tanh_backward(grad, output)
+
+
+def _elu_backward(grad: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
+    return aten.elu_backward(grad, 1.0, 1.0, 1.0, True, output)
+
+
+# phi'(a) * grad from the output h = phi(a), for networks.ACTIVATION_LAYERS
+ACTIVATION_BACKWARDS: dict[type[nn.Module], Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
+    nn.LeakyReLU: _leaky_relu_backward,
+    nn.ReLU: _relu_backward,
+    nn.Tanh: _tanh_backward,
+    nn.ELU: _elu_backward,
+}
+
+
+class PlainPerceptron:
+    """A view of an MLP's layers (a sequence of nn.Linear, each but the last followed by one
+    activation of ACTIVATION_BACKWARDS) that runs its forward pass keeping what the backward
+    pass needs, and its backward pass by hand (see the module docstring). The weights are the
+    module's own: an optimiser step on the module moves them."""
+
+    def __init__(self, modules: list[nn.Module]) -> None:
+        self.linears: list[nn.Linear] = []
+        self.activations: list[nn.Module] = []
+        for module in modules:
+            if isinstance(module, nn.Linear):
+                self.linears.append(module)
+            elif type(module) in ACTIVATION_BACKWARDS and len(self.activations) < len(self.linears):
+                self.activations.append(module)
+            else:
+                raise TypeError(f"not a plain perceptron layer: {module}")
+        if len(self.activations) != len(self.linears) - 1:
+            raise TypeError("a plain perceptron alternates linear layers and activations, ending linear")
+        if any(isinstance(a, nn.LeakyReLU) and a.negative_slope != 0.2 for a in self.activations):
+            raise TypeError("the leaky ReLU's backward pass here has slope 0.2")
+        self._backwards = [ACTIVATION_BACKWARDS[type(a)] for a in self.activations]
+
+    @property
+    def piecewise_linear(self) -> bool:
+        """True when every activation is piecewise linear (ReLU, leaky ReLU): phi'' = 0 almost
+        everywhere, which `input_gradient_penalty` relies on."""
+        return all(isinstance(a, (nn.ReLU, nn.LeakyReLU)) for a in self.activations)
+
+    def forward(self, inputs: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """The output (batch, out) and the input of every linear layer (for `backward`)."""
+        saved = []
+        hidden = inputs
+        for index, linear in enumerate(self.linears):
+            saved.append(hidden)
+            hidden = torch.addmm(linear.bias, hidden, linear.weight.t())
+            if index < len(self.activations):
+                hidden = self.activations[index](hidden)
+        return hidden, saved
+
+    def backward(self, saved: list[torch.Tensor], grad_output: torch.Tensor, *, weights: bool,
+                 inputs: bool) -> torch.Tensor | None:
+        """Backpropagate dL/d(output) (batch, out) through the layers `forward` saved. weights:
+        set each parameter's .grad to dL/dparameter (replacing what was there); inputs: return
+        dL/d(inputs) (else None). Call under torch.no_grad()."""
+        delta = grad_output
+        for index in range(len(self.linears) - 1, -1, -1):
+            linear = self.linears[index]
+            if weights:
+                linear.weight.grad = delta.t().mm(saved[index])
+                linear.bias.grad = delta.sum(0)
+            if index == 0 and not inputs:
+                return None
+            delta = delta.mm(linear.weight)
+            if index > 0:
+                delta = self._backwards[index - 1](delta, saved[index])
+        return delta
+
+    def input_gradient_penalty(self, saved: list[torch.Tensor], rows: int, divisor: int
+                               ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """The R1 penalty (Mescheder, Geiger and Nowozin 2018, eq. 9) of a network with one
+        output, on the first `rows` rows of the batch `forward` saved: R = sum ||d l / d x||^2
+        over those rows / divisor, and dR / dW for each linear layer's weight (R does not depend
+        on the biases). Only for `piecewise_linear` networks, where phi'' = 0.
+
+        With phi'' = 0 the input gradient v = W_0^T D_0 W_1^T ... D_{L-2} w_{L-1}^T (D_j the
+        diagonal of phi'(a_j), fixed) is linear in each weight matrix, so dR/dW follows from one
+        pass down the chain (computing v, keeping each e_j = d l / d a_j) and one pass back up
+        it: dR/dW_j = e_j^T u_j, where u_j = dR / d(input of layer j), u_0 = 2 v / divisor.
+        Call under torch.no_grad()."""
+        last = self.linears[-1]
+        grad = last.weight.expand(rows, -1)   # d l / d(input of the last layer): (rows, width)
+        deltas = []
+        for index in range(len(self.linears) - 2, -1, -1):
+            delta = self._backwards[index](grad, saved[index + 1][:rows])   # d l / d a_index
+            deltas.append(delta)
+            grad = delta.mm(self.linears[index].weight)
+        deltas.reverse()
+        penalty = grad.pow(2).sum() / divisor
+        upward = grad * (2.0 / divisor)
+        weight_grads = []
+        for index, delta in enumerate(deltas):
+            weight_grads.append(delta.t().mm(upward))
+            upward = self._backwards[index](upward.mm(self.linears[index].weight.t()), saved[index + 1][:rows])
+        weight_grads.append(upward.sum(0, keepdim=True))
+        return penalty, weight_grads
+
+
+def optimizer_step(optimizer: torch.optim.Optimizer) -> None:
+    """`optimizer.step()`, by its fused kernel called directly for a fused, single-group,
+    CPU Adam whose state exists (the same kernel and arguments as torch.optim.Adam's fused
+    path, without its per-call bookkeeping: about a third of the time for the toy networks).
+    Any other optimiser, and Adam's first step, go through `optimizer.step()`; the state stays
+    the optimiser's own, so checkpoints and `load_state_dict` are unaffected."""
+    group = optimizer.param_groups[0] if len(optimizer.param_groups) == 1 else None
+    if (not isinstance(optimizer, torch.optim.Adam) or group is None or not group["fused"]
+            or group["amsgrad"] or group["maximize"] or group["weight_decay"]
+            or group["differentiable"] or group.get("decoupled_weight_decay")):
+        optimizer.step()
+        return
+    params = [p for p in group["params"] if p.grad is not None]
+    states = [optimizer.state.get(p) for p in params]
+    if not params or any(not state or p.device.type != "cpu" for p, state in zip(params, states)):
+        optimizer.step()
+        return
+    steps = [state["step"] for state in states]
+    torch._foreach_add_(steps, 1)
+    beta1, beta2 = group["betas"]
+    torch._fused_adam_(params, [p.grad for p in params], [state["exp_avg"] for state in states],
+                       [state["exp_avg_sq"] for state in states], [], steps, amsgrad=False,
+                       lr=float(group["lr"]), beta1=float(beta1), beta2=float(beta2), weight_decay=0.0,
+                       eps=group["eps"], maximize=False, grad_scale=None, found_inf=None)
