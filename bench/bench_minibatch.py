@@ -5,11 +5,12 @@
 Times one training iteration (k D updates and one G update, as the trainer runs them) of the
 preset with batch 256, B = 16 kernels of C = 8 dimensions, on one CPU thread, for:
 
-  plain     no minibatch discrimination;
+  plain     no minibatch discrimination (as shipped: backpropagated by hand);
   direct    minibatch discrimination written directly (Salimans et al. 2016, sec. 3.2): the
-            N x N x B x C differences broadcast over the whole batch;
-  cdist     the same features over the whole batch by torch.cdist(p=1) (no N x N x B x C tensor);
-  fast      as shipped: cdist within groups of config.minibatch_group samples;
+            N x N x B x C differences broadcast over the whole batch, through autograd;
+  autograd  within groups of config.minibatch_group samples, the similarities by the compiled
+            loops of core/l1_similarity.py, the rest of D through autograd;
+  fast      as shipped: the same, the whole D backpropagated by hand (toy/backprop.py);
 
 and prints milliseconds per iteration (median of repeats) and the ratios, all from one run.
 """
@@ -31,8 +32,9 @@ from explorer.toy.presets import preset_config  # noqa: E402
 from explorer.toy.trainer import ToyTrainer  # noqa: E402
 
 
-def time_iteration(trainer: ToyTrainer, iterations: int, direct: bool = False) -> float:
+def time_iteration(trainer: ToyTrainer, iterations: int, direct: bool = False, autograd: bool = False) -> float:
     layer = trainer.discriminator.minibatch
+    trainer.hand_backprop = not (direct or autograd)
     if direct:  # the broadcast form, which the layer otherwise keeps for second derivatives
         trainer._second_order = lambda needed: setattr(layer, "twice_differentiable", True)
     trainer.train(5)  # warm-up
@@ -55,7 +57,7 @@ def main() -> None:
     results = {
         "plain": time_iteration(ToyTrainer(base), args.iterations),
         "direct": time_iteration(ToyTrainer(mbd.replace(minibatch_group=0)), args.iterations, direct=True),
-        "cdist": time_iteration(ToyTrainer(mbd.replace(minibatch_group=0)), args.iterations),
+        "autograd": time_iteration(ToyTrainer(mbd), args.iterations, autograd=True),
         "fast": time_iteration(ToyTrainer(mbd), args.iterations),
     }
     print(f"preset {args.preset}, batch 256, B = 16, C = 8, groups of {mbd.minibatch_group} (fast), "
@@ -63,7 +65,7 @@ def main() -> None:
     for name, ms in results.items():
         print(f"  {name:<7} {ms:7.1f} ms per iteration")
     print(f"  direct / fast  {results['direct'] / results['fast']:5.1f}x   "
-          f"cdist / fast {results['cdist'] / results['fast']:5.1f}x   "
+          f"autograd / fast {results['autograd'] / results['fast']:5.1f}x   "
           f"fast / plain {results['fast'] / results['plain']:5.1f}x")
 
 

@@ -24,10 +24,13 @@ gradients equal autograd's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
+
+from ..core import l1_similarity
+from ..core.minibatch import MinibatchDiscrimination
 
 aten = torch.ops.aten
 
@@ -73,8 +76,10 @@ class PlainPerceptron:
                 self.activations.append(module)
             else:
                 raise TypeError(f"not a plain perceptron layer: {module}")
-        if len(self.activations) != len(self.linears) - 1:
-            raise TypeError("a plain perceptron alternates linear layers and activations, ending linear")
+        # a perceptron ends linear, or (a body whose features feed a minibatch layer) with an activation
+        self.ends_with_activation = len(self.activations) == len(self.linears)
+        if len(self.activations) not in (len(self.linears) - 1, len(self.linears)):
+            raise TypeError("a plain perceptron alternates linear layers and activations")
         if any(isinstance(a, nn.LeakyReLU) and a.negative_slope != 0.2 for a in self.activations):
             raise TypeError("the leaky ReLU's backward pass here has slope 0.2")
         self._backwards = [ACTIVATION_BACKWARDS[type(a)] for a in self.activations]
@@ -82,11 +87,13 @@ class PlainPerceptron:
     @property
     def piecewise_linear(self) -> bool:
         """True when every activation is piecewise linear (ReLU, leaky ReLU): phi'' = 0 almost
-        everywhere, which `input_gradient_penalty` relies on."""
-        return all(isinstance(a, (nn.ReLU, nn.LeakyReLU)) for a in self.activations)
+        everywhere, which `input_gradient_penalty` relies on (for a network that ends linear)."""
+        return not self.ends_with_activation and all(isinstance(a, (nn.ReLU, nn.LeakyReLU)) for a in self.activations)
 
-    def forward(self, inputs: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        """The output (batch, out) and the input of every linear layer (for `backward`)."""
+    def forward(self, inputs: torch.Tensor, segments: Sequence[int] = ()) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """The output (batch, out) and the input of every linear layer, then the output if the
+        network ends with an activation (for `backward`). `segments` is ignored: each row is
+        judged alone (compare MinibatchDiscriminatorByHand)."""
         saved = []
         hidden = inputs
         for index, linear in enumerate(self.linears):
@@ -94,6 +101,8 @@ class PlainPerceptron:
             hidden = torch.addmm(linear.bias, hidden, linear.weight.t())
             if index < len(self.activations):
                 hidden = self.activations[index](hidden)
+        if self.ends_with_activation:
+            saved.append(hidden)
         return hidden, saved
 
     def backward(self, saved: list[torch.Tensor], grad_output: torch.Tensor, *, weights: bool,
@@ -102,6 +111,8 @@ class PlainPerceptron:
         set each parameter's .grad to dL/dparameter (replacing what was there); inputs: return
         dL/d(inputs) (else None). Call under torch.no_grad()."""
         delta = grad_output
+        if self.ends_with_activation:
+            delta = self._backwards[-1](delta, saved[-1])
         for index in range(len(self.linears) - 1, -1, -1):
             linear = self.linears[index]
             if weights:
@@ -142,6 +153,56 @@ class PlainPerceptron:
             upward = self._backwards[index](upward.mm(self.linears[index].weight.t()), saved[index + 1][:rows])
         weight_grads.append(upward.sum(0, keepdim=True))
         return penalty, weight_grads
+
+
+class MinibatchDiscriminatorByHand:
+    """The toy D with minibatch discrimination (Salimans et al. 2016, sec. 3.2), forward and
+    backward by hand: l = head([f, o(f)]) with f = body(x) and o the similarities of each
+    sample's kernel rows M = f T to those of the others in its group (l1_similarity). Its
+    backward pass adds to dL/df the path through o: dL/dM from l1_similarity.rows_gradient,
+    then dL/dT = f^T dL/dM and dL/df += dL/dM T^T."""
+
+    def __init__(self, body: Sequence[nn.Module], layer: MinibatchDiscrimination, head: nn.Linear) -> None:
+        self.body = PlainPerceptron(list(body))
+        if not self.body.ends_with_activation:
+            raise TypeError("the body of a minibatch discriminator ends with an activation")
+        self.layer, self.head = layer, head
+        self.linears = [*self.body.linears, head]
+
+    # R1 by hand needs a plain perceptron (PlainPerceptron.input_gradient_penalty)
+    piecewise_linear = False
+
+    def forward(self, inputs: torch.Tensor, segments: Sequence[int]) -> tuple[torch.Tensor, tuple]:
+        """The outputs (N, 1) for `inputs` (N, in) made of consecutive batches of `segments`
+        rows (real, fake), each compared only with itself, and what `backward` needs."""
+        features, body_saved = self.body.forward(inputs)
+        layer = self.layer
+        rows = torch.mm(layer.T.t(), features.t())   # (B * C, N)
+        spans, offset = [], 0
+        for samples in segments:
+            group = layer.group_size if 0 < layer.group_size < samples else samples
+            spans += l1_similarity.group_spans(samples, group, offset)
+            offset += samples
+        o, exps = l1_similarity.similarities(rows, layer.kernels, spans)
+        hidden = torch.cat([features, o], dim=1)
+        outputs = torch.addmm(self.head.bias, hidden, self.head.weight.t())
+        return outputs, (body_saved, features, rows, exps, spans, hidden)
+
+    def backward(self, saved: tuple, grad_output: torch.Tensor, *, weights: bool,
+                 inputs: bool) -> torch.Tensor | None:
+        """As PlainPerceptron.backward, through the head, the minibatch layer and the body."""
+        body_saved, features, rows, exps, spans, hidden = saved
+        head, layer = self.head, self.layer
+        if weights:
+            head.weight.grad = grad_output.t().mm(hidden)
+            head.bias.grad = grad_output.sum(0)
+        grad_hidden = grad_output.mm(head.weight)   # (N, A + B)
+        width = features.shape[1]
+        grad_rows = l1_similarity.rows_gradient(rows, exps, spans, layer.kernels, grad_hidden[:, width:])
+        if weights:
+            layer.T.grad = features.t().mm(grad_rows.t())   # (A, B * C)
+        grad_features = torch.addmm(grad_hidden[:, :width], grad_rows.t(), layer.T.t())
+        return self.body.backward(body_saved, grad_features, weights=weights, inputs=inputs)
 
 
 def optimizer_step(optimizer: torch.optim.Optimizer) -> None:

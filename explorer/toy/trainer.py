@@ -10,9 +10,10 @@ One loop serves every objective (objectives.OBJECTIVES) and every remedy for mod
 packing, minibatch standard deviation and minibatch discrimination live in the discriminator
 (networks.ToyDiscriminator); unrolling (Metz et al. 2017) lives in `step_g`.
 
-Updates that need only first derivatives through plain perceptrons (no R1 or gradient penalty
-on that update, no unrolling, no minibatch layer in D) backpropagate by hand (backprop.py):
-the same gradients as autograd's, for about two thirds of the time. The others use autograd.
+Updates that need only first derivatives (no gradient penalty, no unrolling, no minibatch
+standard deviation; R1 only through a plain, piecewise-linear D) backpropagate by hand
+(backprop.py), minibatch discrimination included: the same gradients as autograd's, in a
+half to two thirds of the time. The others use autograd.
 `hand_backprop = False` makes every update use autograd (for tests and benchmarks).
 """
 
@@ -29,7 +30,7 @@ from ..core.errors import check_loss
 from ..core.objectives import gradient_penalty, lazy_r1_weight, objective, r1_penalty
 from ..core.run import StepStats
 from ..core.schedules import linear_decay, set_learning_rates
-from .backprop import PlainPerceptron, optimizer_step
+from .backprop import MinibatchDiscriminatorByHand, PlainPerceptron, optimizer_step
 from .config import ToyConfig
 from .data1d import get_dataset
 from .data2d import get_dataset_2d
@@ -94,7 +95,12 @@ class ToyTrainer:
         # with batch statistics in D, real and fake batches must go through D separately
         self._batch_aware = config.minibatch_discrimination or config.minibatch_stddev
         d = self.discriminator
-        self._plain_d = None if self._batch_aware else PlainPerceptron([*d.body, d.head])
+        if config.minibatch_stddev:
+            self._plain_d = None
+        elif d.minibatch is not None:
+            self._plain_d = MinibatchDiscriminatorByHand(d.body, d.minibatch, d.head)
+        else:
+            self._plain_d = PlainPerceptron([*d.body, d.head])
 
     def switch_remedies(self, config: ToyConfig) -> None:
         """Change the objective and the remedies mid-run ("toggled live"): the generator and its
@@ -203,7 +209,8 @@ class ToyTrainer:
         plain = self._plain_d
         with torch.no_grad():
             # one forward pass over real and fake together: (2 * batch, dim) -> (2 * batch,)
-            outputs, saved = plain.forward(self.discriminator.packed(torch.cat([real, fake])))
+            packs = len(real) // self.config.pack   # real and fake each compared with itself only
+            outputs, saved = plain.forward(self.discriminator.packed(torch.cat([real, fake])), (packs, packs))
             outputs = outputs.squeeze(-1)
             half = len(outputs) // 2
             real_out, fake_out = outputs[:half], outputs[half:]
@@ -250,7 +257,8 @@ class ToyTrainer:
     def _g_update_by_hand(self, noise: torch.Tensor):
         with torch.no_grad():
             fake, g_saved = self._plain_g.forward(noise)
-            fake_out, d_saved = self._plain_d.forward(self.discriminator.packed(fake))
+            packed = self.discriminator.packed(fake)
+            fake_out, d_saved = self._plain_d.forward(packed, (len(packed),))
             fake_out = fake_out.squeeze(-1)
             loss, grad = self.objective.g_loss_gradient(fake_out)
             g_loss = self._finite("generator loss", loss.item())

@@ -31,6 +31,25 @@ def test_fast_minibatch_discrimination_equals_the_direct_formula(twice):
         assert torch.allclose(a, b, atol=1e-4)
 
 
+@pytest.mark.parametrize("group", [7, 64])
+def test_compiled_similarities_in_groups_equal_the_direct_formula_values_and_gradients(group):
+    """The compiled loops (l1_similarity.py) within groups, the last one shorter (20 = 7 + 7 + 6),
+    and one group larger than the batch: values and first derivatives as the direct form's."""
+    torch.manual_seed(3)
+    layer = MinibatchDiscrimination(6, kernels=5, kernel_dim=8, group_size=group)
+    features = torch.randn(20, 6, requires_grad=True)
+    fast = layer(features)
+    size = min(group, 20)
+    direct = torch.cat([_direct_minibatch_features(layer, features[start:start + size])
+                        for start in range(0, 20, size)])
+    torch.testing.assert_close(fast, direct, rtol=1e-5, atol=1e-5)
+    weights = torch.randn_like(direct)
+    g_fast = torch.autograd.grad((fast * weights).sum(), [features, layer.T])
+    g_direct = torch.autograd.grad((direct * weights).sum(), [features, layer.T])
+    for a, b in zip(g_fast, g_direct):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4)
+
+
 def test_minibatch_discrimination_compares_within_groups():
     torch.manual_seed(1)
     layer = MinibatchDiscrimination(4, kernels=3, kernel_dim=2, group_size=5)

@@ -36,6 +36,9 @@ CASES = [
     ("ring-collapse", {"pack": 4, "loss": "least-squares"}),
     ("moons", {"loss": "hinge", "d_activation": "relu"}),
     ("moons", {"loss": "wgan-gp", "gp_weight": 0.0}),
+    ("ring-collapse", {"minibatch_discrimination": True, "minibatch_group": 16}),
+    ("ring-collapse", {"minibatch_discrimination": True, "minibatch_group": 0, "pack": 2}),
+    ("grid-collapse", {"minibatch_discrimination": True, "minibatch_group": 24}),   # 64 = 24 + 24 + 16
 ]
 
 
@@ -69,9 +72,13 @@ def test_r1_penalty_by_hand_has_autograds_gradients(preset, changes):
     _assert_same_gradients(_gradients(by_hand.discriminator), _gradients(by_autograd.discriminator))
 
 
-def test_r1_through_a_smooth_d_takes_autograd():
-    """tanh has phi'' != 0: the hand-written penalty does not apply, so autograd computes it."""
+def test_r1_through_a_smooth_or_minibatch_d_takes_autograd():
+    """tanh has phi'' != 0, and a minibatch layer is not a plain perceptron: the hand-written
+    penalty does not apply to them, so autograd computes it."""
     trainer = ToyTrainer(preset_config("goodfellow-fig1").replace(d_activation="tanh", r1_every=1))
+    assert not trainer._by_hand_d(r1_weight=1.0)
+    assert trainer._by_hand_d(r1_weight=0.0)
+    trainer = ToyTrainer(preset_config("grid-collapse").replace(minibatch_discrimination=True))
     assert not trainer._by_hand_d(r1_weight=1.0)
     assert trainer._by_hand_d(r1_weight=0.0)
 
