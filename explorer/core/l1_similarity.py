@@ -25,12 +25,18 @@ from numba import njit
 @njit(cache=True, nogil=True, fastmath=True)
 def _negative_distances(rows: np.ndarray, kernels: int, dim: int, start: int, groups: int, size: int) -> np.ndarray:
     # rows (B * C, N) -> -distances (groups, B, size, size) between the samples of each group
-    out = np.zeros((groups, kernels, size, size), np.float32)
+    out = np.empty((groups, kernels, size, size), np.float32)
     for group in range(groups):
         first = start + group * size
         for b in range(kernels):
             block = out[group, b]
-            for c in range(dim):
+            row = rows[b * dim, first:first + size]   # the first coordinate sets, the others add
+            for i in range(size):
+                xi = row[i]
+                target = block[i]
+                for j in range(size):
+                    target[j] = -abs(xi - row[j])
+            for c in range(1, dim):
                 row = rows[b * dim + c, first:first + size]
                 for i in range(size):
                     xi = row[i]

@@ -35,6 +35,7 @@ from .config import ToyConfig
 from .data1d import get_dataset
 from .data2d import get_dataset_2d
 from .networks import build_toy_discriminator, build_toy_generator
+from .unrolled import unrolled_outputs
 
 
 def _make_optimizer(name: str, params, lr: float, betas: tuple[float, float]) -> torch.optim.Optimizer:
@@ -146,12 +147,14 @@ class ToyTrainer:
             return u * 2.0 - 1.0
         return torch.special.ndtri(u.clamp(1e-7, 1 - 1e-7))
 
-    def _real_batch(self, rng: torch.Generator | None = None) -> torch.Tensor:
+    def real_batch(self, rng: torch.Generator | None = None) -> torch.Tensor:
+        """A training batch of data, (batch_size * pack, dim), from `rng` (the data stream by default)."""
         # a packed D (PacGAN) judges batch_size packs of `pack` samples each
         n = self.config.batch_size * self.config.pack
         return self.dataset.sample(n, rng or self.data_rng).to(self.device)
 
-    def _noise_batch(self, rng: torch.Generator | None = None) -> torch.Tensor:
+    def noise_batch(self, rng: torch.Generator | None = None) -> torch.Tensor:
+        """A training batch of noise, (batch_size * pack, noise_dim), from `rng` (the noise stream by default)."""
         n = self.config.batch_size * self.config.pack
         return self.sample_noise(n, rng or self.noise_rng, self.config.noise_sampling == "stratified").to(self.device)
 
@@ -185,9 +188,12 @@ class ToyTrainer:
         """One discriminator update: ascend V(D, G) on a minibatch (Algorithm 1, inner loop), or
         descend the chosen objective's D loss."""
         self._apply_lr()
-        real = self._real_batch()
+        real = self.real_batch()
         with torch.no_grad():
-            fake = self.generator(self._noise_batch())
+            fake = self.generator(self.noise_batch())
+        return self._d_update(real, fake)
+
+    def _d_update(self, real: torch.Tensor, fake: torch.Tensor) -> StepStats:
         r1_weight = lazy_r1_weight(self.d_updates, self.config.r1_gamma, self.config.r1_every)
         if self._by_hand_d(r1_weight):
             d_loss, real_out, fake_out = self._d_update_by_hand(real, fake, r1_weight)
@@ -241,22 +247,27 @@ class ToyTrainer:
 
     def step_g(self) -> StepStats:
         """One generator update on the chosen loss (Algorithm 1, outer loop). With unrolling,
-        G's loss is taken against D after `unroll_steps` more updates (see `_unrolled_outputs`)."""
+        G's loss is taken against D after `unroll_steps` more updates (unrolled.py)."""
         self._apply_lr()
-        noise = self._noise_batch()
-        if self.hand_backprop and self._plain_d is not None and self.config.unroll_steps == 0:
-            g_loss, fake_out = self._g_update_by_hand(noise)
-        else:
-            g_loss, fake_out = self._g_update_by_autograd(noise)
+        noise = self.noise_batch()
+        if self._by_hand_g():
+            with torch.no_grad():
+                fake, g_saved = self._plain_g.forward(noise)
+            return self._g_update_by_hand(fake, g_saved)
+        return self._g_update_done(*self._g_update_by_autograd(noise))
+
+    def _by_hand_g(self) -> bool:
+        return self.hand_backprop and self._plain_d is not None and self.config.unroll_steps == 0
+
+    def _g_update_done(self, g_loss: float, fake_out: torch.Tensor) -> StepStats:
         self.iteration += 1
         (d_fake,) = self._summaries(fake_out)
         self.last = StepStats(self.iteration, d_loss=self.last.d_loss, g_loss=g_loss, d_real=self.last.d_real,
                               d_fake=d_fake)
         return self.last
 
-    def _g_update_by_hand(self, noise: torch.Tensor):
+    def _g_update_by_hand(self, fake: torch.Tensor, g_saved: list[torch.Tensor]) -> StepStats:
         with torch.no_grad():
-            fake, g_saved = self._plain_g.forward(noise)
             packed = self.discriminator.packed(fake)
             fake_out, d_saved = self._plain_d.forward(packed, (len(packed),))
             fake_out = fake_out.squeeze(-1)
@@ -266,13 +277,13 @@ class ToyTrainer:
             grad_fake = self._plain_d.backward(d_saved, grad.unsqueeze(-1), weights=False, inputs=True)
             self._plain_g.backward(g_saved, grad_fake.reshape(fake.shape), weights=True, inputs=False)
             optimizer_step(self.g_optimizer)
-        return g_loss, fake_out
+        return self._g_update_done(g_loss, fake_out)
 
-    def _g_update_by_autograd(self, noise: torch.Tensor):
+    def _g_update_by_autograd(self, noise: torch.Tensor) -> tuple[float, torch.Tensor]:
         fake = self.generator(noise)
         self._second_order(self.config.unroll_steps > 0)
         if self.config.unroll_steps > 0:
-            fake_out = self._unrolled_outputs(fake)
+            fake_out = unrolled_outputs(self, fake)
         else:
             fake_out = self.discriminator(fake)
         loss = self.objective.g_loss(fake_out)
@@ -281,55 +292,25 @@ class ToyTrainer:
         self.discriminator.zero_grad(set_to_none=True)
         return g_loss, fake_out.detach()
 
-    def _unrolled_outputs(self, fake: torch.Tensor) -> torch.Tensor:
-        """Metz, Poole, Pfau and Sohl-Dickstein (2017), "Unrolled GANs", eq. 6-7: D's outputs on
-        `fake` after k = unroll_steps further updates of D, each differentiable, so that G's
-        gradient accounts for how D would react to its move (the second-order term of eq. 7).
-        The updates mirror D's optimiser: SGD, or Adam from its current moments (the square root
-        is taken of v + eps^2 rather than adding eps after it, so that it stays differentiable
-        where v = 0). The unrolled D is thrown away; only G is updated."""
-        from torch.func import functional_call
-
-        d = self.discriminator
-        params = dict(d.named_parameters())
-        adam = isinstance(self.d_optimizer, torch.optim.Adam)
-        group = self.d_optimizer.param_groups[0]
-        lr = group["lr"]
-        moments = {}
-        for name, p in params.items():
-            state = self.d_optimizer.state.get(p, {})
-            moments[name] = (state.get("exp_avg", torch.zeros_like(p)), state.get("exp_avg_sq", torch.zeros_like(p)),
-                             float(state.get("step", 0)))
-
-        def outputs(weights, batch):
-            return functional_call(d, weights, (batch,))
-
-        for _ in range(self.config.unroll_steps):
-            real = self._real_batch(self.extra_rng)
-            noise = self._noise_batch(self.extra_rng)
-            real_out = outputs(params, real)
-            fake_out = outputs(params, self.generator(noise))
-            loss = self.objective.d_loss(real_out, fake_out)
-            grads = torch.autograd.grad(loss, list(params.values()), create_graph=True)
-            updated = {}
-            for (name, p), g in zip(params.items(), grads):
-                if adam:
-                    b1, b2 = group["betas"]
-                    m, v, t = moments[name]
-                    m, v, t = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g, t + 1
-                    moments[name] = (m, v, t)
-                    step = (m / (1 - b1**t)) / torch.sqrt(v / (1 - b2**t) + group["eps"] ** 2)
-                    updated[name] = p - lr * step
-                else:
-                    updated[name] = p - lr * g
-            params = updated
-        return outputs(params, fake)
-
     def step(self) -> StepStats:
-        """One iteration of Algorithm 1: k discriminator updates, then one generator update."""
-        for _ in range(self.config.k_d_steps):
-            self.step_d()
-        return self.step_g()
+        """One iteration of Algorithm 1: k discriminator updates, then one generator update.
+        When every update backpropagates by hand, G's forward pass runs once for the k + 1
+        noise batches (G does not change until the last update; the noise stream is read in
+        the same order), and each update takes its rows."""
+        k = self.config.k_d_steps
+        r1 = (lazy_r1_weight(self.d_updates + i, self.config.r1_gamma, self.config.r1_every) for i in range(k))
+        if not (self._by_hand_g() and all(self._by_hand_d(weight) for weight in r1)):
+            for _ in range(k):
+                self.step_d()
+            return self.step_g()
+        self._apply_lr()   # the factor depends on the iteration only: the same for all k + 1 updates
+        n = self.config.batch_size * self.config.pack
+        noise = torch.cat([self.noise_batch() for _ in range(k + 1)])
+        with torch.no_grad():
+            fakes, g_saved = self._plain_g.forward(noise)
+        for i in range(k):
+            self._d_update(self.real_batch(), fakes[i * n:(i + 1) * n])
+        return self._g_update_by_hand(fakes[k * n:], [saved[k * n:] for saved in g_saved])
 
     def train(self, iterations: int) -> StepStats:
         """`iterations` iterations of Algorithm 1; returns the numbers of the last step."""

@@ -77,8 +77,8 @@ def test_twins_share_their_start():
     twin = TwinRun(config, config.replace(minibatch_discrimination=True))
     left, right = twin.left.trainer, twin.right.trainer
     assert all(torch.equal(a, b) for a, b in zip(left.generator.parameters(), right.generator.parameters()))
-    assert torch.equal(left._real_batch(), right._real_batch())
-    assert torch.equal(left._noise_batch(), right._noise_batch())
+    assert torch.equal(left.real_batch(), right.real_batch())
+    assert torch.equal(left.noise_batch(), right.noise_batch())
     twin.advance(3)
     assert twin.iteration == 3 and twin.left.iteration == twin.right.iteration == 3
 
