@@ -57,7 +57,7 @@ class DcganTrainer:
         cuda = self.device.type == "cuda"
         if cuda:
             torch.backends.cudnn.benchmark = True   # fixed shapes: let cuDNN pick its fastest kernels
-        self.memory_format = torch.channels_last if (cuda and config.channels_last) else torch.contiguous_format
+        self.memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
         self.autocast_dtype = None
         if cuda and config.mixed_precision:
             self.autocast_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
