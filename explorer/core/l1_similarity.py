@@ -17,6 +17,8 @@ tests/core/test_minibatch.py checks values and gradients against the direct form
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 from numba import njit
@@ -125,7 +127,8 @@ class GroupedL1Similarity(torch.autograd.Function):
     Differentiable once (CPU, float32)."""
 
     @staticmethod
-    def forward(ctx, rows: torch.Tensor, kernels: int, group: int) -> torch.Tensor:
+    def forward(ctx: Any, rows: torch.Tensor, kernels: int, group: int) -> torch.Tensor:
+        """o (N, B); keeps the rows and the similarities for `backward`."""
         spans = group_spans(rows.shape[1], group)
         o, exps = similarities(rows, kernels, spans)
         ctx.save_for_backward(rows, *exps)
@@ -133,6 +136,7 @@ class GroupedL1Similarity(torch.autograd.Function):
         return o
 
     @staticmethod
-    def backward(ctx, grad_output: torch.Tensor):
+    def backward(ctx: Any, grad_output: torch.Tensor) -> tuple[torch.Tensor, None, None]:
+        """dL/drows from dL/do (rows_gradient); none for `kernels` and `group`."""
         rows, *exps = ctx.saved_tensors
         return rows_gradient(rows, exps, ctx.spans, ctx.kernels, grad_output), None, None

@@ -87,9 +87,9 @@ class DcganConfig(ConfigBase):
     minibatch_group: int = 0
     seed: int = 0
     device: str = "auto"
-    # on CUDA only: autocast (bfloat16 where supported, else float16 with loss scaling) and
-    # channels-last tensors for the convolutions
+    # on CUDA only: autocast (bfloat16 where supported, else float16 with loss scaling)
     mixed_precision: bool = True
+    # channels-last tensors for the convolutions, on CUDA and on the CPU (bench/bench_step.py)
     channels_last: bool = True
     # evaluation: samples scored at the end of a run, and during it (app and CLI curve)
     eval_samples: int = 10_000

@@ -15,8 +15,8 @@ The models share that loop; each adds its inputs and its loss terms:
 - InfoGAN (Chen et al. 2016, eq. 5): D's update trains Q on G's images (- lambda L_I on
   detached fakes), G's update maximises L_I through the frozen Q, so G's codes stay readable.
 
-Device: CUDA when present (``device='auto'``), with autocast and channels-last tensors there;
-the CPU otherwise. Under torchrun (``WORLD_SIZE`` > 1) both nets are wrapped in
+Device: CUDA when present (``device='auto'``), with autocast there; the CPU otherwise;
+channels-last tensors on both. Under torchrun (``WORLD_SIZE`` > 1) both nets are wrapped in
 DistributedDataParallel: every process draws its own batches from its own shard of each
 epoch's permutation, gradients are averaged across processes, and rank 0's BatchNorm running
 statistics are broadcast after each step, so the replicas stay equal.
@@ -92,8 +92,9 @@ class DcganTrainer:
             self.g_train = DistributedDataParallel(self.generator, device_ids=ids, broadcast_buffers=False)
             self.d_train = DistributedDataParallel(self.discriminator, device_ids=ids, broadcast_buffers=False)
         betas = (config.adam_beta1, config.adam_beta2)
-        self.g_optimizer = torch.optim.Adam(self.generator.parameters(), lr=config.g_lr, betas=betas)
-        self.d_optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=config.d_lr, betas=betas)
+        # fused: one kernel updates every parameter
+        self.g_optimizer = torch.optim.Adam(self.generator.parameters(), lr=config.g_lr, betas=betas, fused=True)
+        self.d_optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=config.d_lr, betas=betas, fused=True)
         self.objective = objective(config.loss)
 
         # training randomness: per process (its batches and noise); evaluation noise: shared

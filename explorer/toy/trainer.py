@@ -243,6 +243,7 @@ class ToyTrainer:
             loss = loss + self.config.gp_weight * gradient_penalty(
                 self.discriminator, real.detach(), fake, self.extra_rng, self.config.pack)
         _descend(self.d_optimizer, loss)
+        self._second_order(False)   # the drawing and the updates by hand take the fast form
         return d_loss, real_out.detach(), fake_out.detach()
 
     def step_g(self) -> StepStats:

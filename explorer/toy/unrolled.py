@@ -3,22 +3,21 @@ the discriminator as it would be after k more updates of its own."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import torch
 from torch.func import functional_call
 
-if TYPE_CHECKING:
-    from .trainer import ToyTrainer
 
-
-def unrolled_outputs(trainer: "ToyTrainer", fake: torch.Tensor) -> torch.Tensor:
+def unrolled_outputs(trainer: Any, fake: torch.Tensor) -> torch.Tensor:
     """Metz, Poole, Pfau and Sohl-Dickstein (2017), "Unrolled GANs", eq. 6-7: D's outputs on
     `fake` after k = unroll_steps further updates of D, each differentiable, so that G's
     gradient accounts for how D would react to its move (the second-order term of eq. 7).
     The updates mirror D's optimiser: SGD, or Adam from its current moments (the square root
     is taken of v + eps^2 rather than adding eps after it, so that it stays differentiable
-    where v = 0). The unrolled D is thrown away; only G is updated."""
+    where v = 0). The unrolled D is thrown away; only G is updated. `trainer`: the ToyTrainer
+    (its D, D's optimiser, objective, G and extra random stream; typed loosely, as the trainer
+    imports this module)."""
     d = trainer.discriminator
     params = dict(d.named_parameters())
     adam = isinstance(trainer.d_optimizer, torch.optim.Adam)

@@ -97,8 +97,9 @@ def test_the_2d_timeline_report_has_a_frame_per_snapshot(ring_run):
 def test_a_batch_aware_heatmap_places_points_among_real_data_and_says_so():
     """With minibatch discrimination D judges batches: among G's collapsed samples a point on a
     real mode reads "fake". The heatmap places each point among real samples instead, so the
-    modes read far more "real" than among the fakes and the space between them "fake", and the
-    colour bar says so."""
+    modes read more "real" than among the fakes and the space between them "fake", and the
+    colour bar says so. (Measured at iteration 300, seeds 0-7: the median over the modes among
+    real samples 0.55-0.91, among the fakes 0.08-0.79, higher among real by 0.12-0.60.)"""
     run = ToyRun(preset_config("ring-collapse").replace(minibatch_discrimination=True, seed=3))
     run.advance(300)
     snapshot = run.live_snapshot(True)
@@ -110,7 +111,7 @@ def test_a_batch_aware_heatmap_places_points_among_real_data_and_says_so():
     with torch.no_grad():
         fakes = trainer.generator(trainer.eval_noise[-trainer.config.batch_size:])
         among_fakes = np.median(torch.sigmoid(trainer.discriminator.forward_against(points, fakes)).numpy())
-    assert among_real > 0.5 and among_real > 2 * among_fakes, (among_real, among_fakes)
+    assert among_real > 0.5 and among_real > among_fakes + 0.1, (among_real, among_fakes)
     assert snapshot.heat[len(snapshot.heat_y) // 2, len(snapshot.heat_x) // 2] < 0.1  # the ring's empty centre
     heat = plots2d.figure_2d(snapshot)["data"][0]
     assert "among" in heat["colorbar"]["title"]["text"] and "among real data" in heat["name"]
