@@ -20,22 +20,21 @@ class MinibatchDiscrimination(nn.Module):
     others in its batch, so a generator that puts many samples in one place is easy to tell
     from the data. Real and fake batches are passed separately, so each is compared with itself.
 
-    How it is made fast (see also l1_similarity.py, which now computes the distances on the
-    CPU with compiled loops, several times faster than cdist). Done directly, the pairwise differences form an N x N x B x C tensor:
+    How it is made fast. Done directly, the pairwise differences form an N x N x B x C tensor:
     with N = 256, B = 16, C = 8 that is 8.4 million entries, written, read and kept for the
-    backward pass, three times per iteration (real and fake in a D step, fake in a G step). Two
-    changes (bench/bench_minibatch.py times a training iteration of each form in one run:
-    direct ~520 ms, cdist ~97 ms, both ~32 ms, plain D ~9 ms):
+    backward pass, three times per iteration (real and fake in a D step, fake in a G step).
+    Instead (bench/bench_minibatch.py times a training iteration of each form in one run):
 
-    1. The L1 distances are computed by `torch.cdist(p=1)` on a (B, N, C) view, one fused kernel
-       that never materialises the N x N x B x C differences, forward or backward.
-    2. The batch is compared in groups of `group_size` samples (a minibatch of N is split into
+    1. The batch is compared in groups of `group_size` samples (a minibatch of N is split into
        N / group_size minibatches for this layer, as the paper's "minibatch" is whatever set D
        compares). The work is O(N * group_size * B * C) instead of O(N^2 B C). group_size = 0
        compares the whole batch. Each sample still sees group_size - 1 others from its own
        batch, plenty to tell a batch piled on one mode from a spread-out one.
+    2. On the CPU the similarities and their gradient come from compiled loops
+       (l1_similarity.GroupedL1Similarity), which never materialise the differences; elsewhere
+       from `torch.cdist(p=1)`, one fused kernel that does not either.
 
-    cdist has no second derivative, so updates that differentiate D's gradient (R1, WGAN-GP,
+    Neither has a second derivative, so updates that differentiate D's gradient (R1, WGAN-GP,
     unrolling) switch the layer to the direct form (`twice_differentiable`), within groups.
     """
 

@@ -16,8 +16,10 @@ wants D's input gradient and none of D's weight gradients (D stays fixed), then 
 gradients. The loss's own gradient with respect to the network's outputs is the objective's
 (core.objectives: `d_loss_gradients`, `g_loss_gradient`).
 
-Updates that differentiate a gradient (R1, WGAN-GP, unrolling) or that look at the whole batch
-(minibatch discrimination, minibatch standard deviation) keep autograd: see ToyTrainer.
+The R1 penalty through a piecewise-linear network (`input_gradient_penalty`) and minibatch
+discrimination (`MinibatchDiscriminatorByHand`) are written out too. The updates that
+differentiate a gradient through anything else (WGAN-GP, unrolling, R1 through tanh or a
+minibatch layer) and the minibatch standard deviation keep autograd: see ToyTrainer.
 bench/bench_step.py measures what this saves; tests/toy/test_backprop.py checks that the
 gradients equal autograd's.
 """
