@@ -16,10 +16,11 @@ wants D's input gradient and none of D's weight gradients (D stays fixed), then 
 gradients. The loss's own gradient with respect to the network's outputs is the objective's
 (core.objectives: `d_loss_gradients`, `g_loss_gradient`).
 
-The R1 penalty through a piecewise-linear network (`input_gradient_penalty`) and minibatch
-discrimination (`MinibatchDiscriminatorByHand`) are written out too. The updates that
-differentiate a gradient through anything else (WGAN-GP, unrolling, R1 through tanh or a
-minibatch layer) and the minibatch standard deviation keep autograd: see ToyTrainer.
+The R1 penalty through a piecewise-linear network (`input_gradient_penalty`), minibatch
+discrimination (`MinibatchDiscriminatorByHand`) and the minibatch standard deviation
+(`MinibatchStddevByHand`) are written out too. The updates that differentiate a gradient
+through anything else (WGAN-GP, unrolling, R1 through tanh or a minibatch layer) and a D with
+both minibatch layers keep autograd: see ToyTrainer.
 bench/bench_step.py measures what this saves; tests/toy/test_backprop.py checks that the
 gradients equal autograd's.
 """
@@ -222,6 +223,54 @@ class MinibatchDiscriminatorByHand:
         if weights:
             layer.T.grad = features.t().mm(grad_rows.t())   # (A, B * C)
         grad_features = torch.addmm(grad_hidden[:, :width], grad_rows.t(), layer.T.t())
+        return self.body.backward(body_saved, grad_features, weights=weights, inputs=inputs)
+
+
+class MinibatchStddevByHand:
+    """The toy D with the minibatch standard deviation (Karras et al. 2018, sec. 3), forward and
+    backward by hand: l = head([f, s]) with f = body(x) and s = mean over features a of
+    sigma_a, the population standard deviation of f[:, a] over the sample's batch. Its
+    backward pass adds dL/ds / A * (f[n, a] - mu_a) / (N sigma_a) to dL/df[n, a] (the
+    derivative of a standard deviation; mu's own term sums to zero), as autograd's std does."""
+
+    # R1 by hand needs a plain perceptron (PlainPerceptron.input_gradient_penalty)
+    piecewise_linear = False
+
+    def __init__(self, body: Sequence[nn.Module], head: nn.Linear) -> None:
+        self.body = PlainPerceptron(list(body))
+        if not self.body.ends_with_activation:
+            raise TypeError("the body of a minibatch discriminator ends with an activation")
+        self.head = head
+        self.linears = [*self.body.linears, head]
+
+    def forward(self, inputs: torch.Tensor, segments: Sequence[int]) -> tuple[torch.Tensor, tuple]:
+        """The outputs (N, 1) for `inputs` made of consecutive batches of `segments` rows (real,
+        fake), each with the statistic of its own batch, and what `backward` needs."""
+        features, body_saved = self.body.forward(inputs)
+        parts, spreads = [], []
+        for batch in features.split(list(segments)):
+            centred = batch - batch.mean(0)
+            sigma = centred.pow(2).mean(0).sqrt()            # (A,)
+            spreads.append((centred, sigma))
+            parts.append(sigma.mean().expand(len(batch), 1))
+        hidden = torch.cat([features, torch.cat(parts)], dim=1)
+        outputs = torch.addmm(self.head.bias, hidden, self.head.weight.t())
+        return outputs, (body_saved, spreads, hidden, list(segments))
+
+    def backward(self, saved: tuple, grad_output: torch.Tensor, *, weights: bool,
+                 inputs: bool) -> torch.Tensor | None:
+        """As PlainPerceptron.backward, through the head, the statistic and the body."""
+        body_saved, spreads, hidden, segments = saved
+        head = self.head
+        if weights:
+            head.weight.grad = grad_output.t().mm(hidden)
+            head.bias.grad = grad_output.sum(0)
+        grad_hidden = grad_output.mm(head.weight)   # (N, A + 1)
+        grad_features = grad_hidden[:, :-1].clone()
+        for rows, grad_spread, (centred, sigma) in zip(grad_features.split(segments),
+                                                        grad_hidden[:, -1].split(segments), spreads):
+            # d s / d f[n, a] = (1 / A) (f[n, a] - mu_a) / (N sigma_a)
+            rows.add_(centred * (grad_spread.sum() / (sigma.numel() * len(rows)) / sigma))
         return self.body.backward(body_saved, grad_features, weights=weights, inputs=inputs)
 
 

@@ -10,9 +10,9 @@ One loop serves every objective (objectives.OBJECTIVES) and every remedy for mod
 packing, minibatch standard deviation and minibatch discrimination live in the discriminator
 (networks.ToyDiscriminator); unrolling (Metz et al. 2017) lives in `step_g`.
 
-Updates that need only first derivatives (no gradient penalty, no unrolling, no minibatch
-standard deviation; R1 only through a plain, piecewise-linear D) backpropagate by hand
-(backprop.py), minibatch discrimination included: the same gradients as autograd's, in a
+Updates that need only first derivatives (no gradient penalty, no unrolling; R1 only through a
+plain, piecewise-linear D) backpropagate by hand (backprop.py), minibatch discrimination and
+the minibatch standard deviation included (one of them at a time): the same gradients as autograd's, in a
 half to two thirds of the time. The others use autograd.
 `hand_backprop = False` makes every update use autograd (for tests and benchmarks).
 """
@@ -30,7 +30,12 @@ from ..core.errors import check_loss
 from ..core.objectives import gradient_penalty, lazy_r1_weight, objective, r1_penalty
 from ..core.run import StepStats
 from ..core.schedules import linear_decay, set_learning_rates
-from .backprop import MinibatchDiscriminatorByHand, PlainPerceptron, optimizer_step
+from .backprop import (
+    MinibatchDiscriminatorByHand,
+    MinibatchStddevByHand,
+    PlainPerceptron,
+    optimizer_step,
+)
 from .config import ToyConfig
 from .data1d import get_dataset
 from .data2d import get_dataset_2d
@@ -96,8 +101,11 @@ class ToyTrainer:
         # with batch statistics in D, real and fake batches must go through D separately
         self._batch_aware = config.minibatch_discrimination or config.minibatch_stddev
         d = self.discriminator
-        if config.minibatch_stddev:
-            self._plain_d = None
+        if (config.minibatch_stddev and d.minibatch is not None) or (d.minibatch is not None
+                                                                        and self.device.type != "cpu"):
+            self._plain_d = None   # autograd (both layers at once; the compiled similarities are for the CPU)
+        elif config.minibatch_stddev:
+            self._plain_d = MinibatchStddevByHand(d.body, d.head)
         elif d.minibatch is not None:
             self._plain_d = MinibatchDiscriminatorByHand(d.body, d.minibatch, d.head)
         else:

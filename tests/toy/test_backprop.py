@@ -39,6 +39,8 @@ CASES = [
     ("ring-collapse", {"minibatch_discrimination": True, "minibatch_group": 16}),
     ("ring-collapse", {"minibatch_discrimination": True, "minibatch_group": 0, "pack": 2}),
     ("grid-collapse", {"minibatch_discrimination": True, "minibatch_group": 24}),   # 64 = 24 + 24 + 16
+    ("ring-collapse", {"minibatch_stddev": True}),
+    ("moons", {"minibatch_stddev": True, "pack": 2, "loss": "least-squares"}),
 ]
 
 
