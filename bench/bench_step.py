@@ -100,10 +100,6 @@ class ReferenceToyLoop:
         errG.item()
 
 
-def _trainer(config: ToyConfig) -> ToyTrainer:
-    return ToyTrainer(config)
-
-
 def _twin_step(left: ToyTrainer, right: ToyTrainer) -> Callable[[], None]:
     def step() -> None:
         left.step()
@@ -156,7 +152,7 @@ def _spread(values: list[float], scale: float = 1.0) -> str:
     return f"{min(values):7.2f} / {statistics.median(values):7.2f} / {max(values):7.2f}"
 
 
-def report(name: str, times: dict, per_model: int, floor_ms: float | None, plain_ms: float | None) -> float:
+def report(name: str, times: dict, per_model: int, floor_ms: float | None, plain_ms: float | None) -> None:
     ours, ref = times["ours"], times["reference"]
     ratio = statistics.median(ours["wall"]) / statistics.median(ref["wall"])
     unit = "ms/iteration" + (" per model" if per_model > 1 else "")
@@ -170,30 +166,25 @@ def report(name: str, times: dict, per_model: int, floor_ms: float | None, plain
     if plain_ms is not None:
         line += f"   ours / our plain ring step {statistics.median(ours['wall']) / plain_ms:4.2f}"
     print(line)
-    return ratio
 
 
-def toy_case(name: str, args, rate: float, plain_ms: float | None) -> tuple[float, float]:
+def toy_case(name: str, args, rate: float, plain_ms: float | None) -> float:
     if name in TWIN_CASES:
         left_config, right_config = TWIN_CASES[name]
-        ours = _twin_step(_trainer(left_config), _trainer(right_config))
-        references = ReferenceToyLoop(left_config), ReferenceToyLoop(right_config)
-        ref = _twin_step(*references)
+        ours = _twin_step(ToyTrainer(left_config), ToyTrainer(right_config))
+        ref = _twin_step(ReferenceToyLoop(left_config), ReferenceToyLoop(right_config))
         models = 2
-        floor_trainers = _trainer(left_config), _trainer(right_config)
-        floor_step = _twin_step(*floor_trainers)
     else:
-        ours = _trainer(TOY_CASES[name]).step
+        ours = ToyTrainer(TOY_CASES[name]).step
         ref = ReferenceToyLoop(TOY_CASES[name]).step
         models = 1
-        floor_step = _trainer(TOY_CASES[name]).step
     for _ in range(5):
-        floor_step()
-    floor_ms = _flops(floor_step) / rate * 1e3 / models
+        ours()
+    floor_ms = _flops(ours) / rate * 1e3 / models   # one step of ours, counted (before the warm-up)
     times = compare({"ours": ours, "reference": ref}, args.blocks, args.iterations)
     remedy = plain_ms is not None and (name.startswith("ring+") or name in TWIN_CASES)
-    ratio = report(name, times, models, floor_ms, plain_ms * models if remedy else None)
-    return ratio, statistics.median(times["ours"]["wall"])
+    report(name, times, models, floor_ms, plain_ms * models if remedy else None)
+    return statistics.median(times["ours"]["wall"])
 
 
 def dcgan_case(args) -> None:
@@ -239,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     if any(name.startswith("ring+") or name in TWIN_CASES for name in toy) and "ring" not in toy:
         toy.insert(0, "ring")   # the remedies' costs are quoted against it
     for name in toy:
-        _, ours_ms = toy_case(name, args, rate, plain_ms)
+        ours_ms = toy_case(name, args, rate, plain_ms)
         if name == "ring":
             plain_ms = ours_ms
     if "dcgan" in args.cases:

@@ -12,21 +12,21 @@ formed once per kernel. The exponentials stay in torch, whose exp is vectorised 
 not, without Intel's SVML).
 
 For pairs at distance 0 (a sample with itself) the sign is 0, as autograd's is for |x| at 0.
-The loops release the GIL; numba caches their machine code (compiled once, about a second).
+The loops release the GIL; numba (imported on first use) caches their machine code (compiled
+once, about a second).
 bench/bench_minibatch.py times a training iteration with them; tests/core/test_minibatch.py
 checks values and gradients against the direct form.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 import torch
-from numba import njit
 
 
-@njit(cache=True, nogil=True, fastmath=True)
 def _negative_distances(rows: np.ndarray, kernels: int, dim: int, start: int, groups: int, size: int) -> np.ndarray:
     # rows (B * C, N) -> -distances (groups, B, size, size) between the samples of each group
     out = np.empty((groups, kernels, size, size), np.float32)
@@ -50,7 +50,6 @@ def _negative_distances(rows: np.ndarray, kernels: int, dim: int, start: int, gr
     return out
 
 
-@njit(cache=True, nogil=True, fastmath=True)
 def _rows_gradient(rows: np.ndarray, similarities: np.ndarray, grad: np.ndarray, dim: int, start: int,
                    out: np.ndarray) -> None:
     # similarities e (groups, B, size, size), grad = dL/do (groups, B, size); for sample i of a
@@ -83,6 +82,16 @@ def _rows_gradient(rows: np.ndarray, similarities: np.ndarray, grad: np.ndarray,
                     target[i] = -totals[i]
 
 
+@functools.cache
+def _compiled() -> tuple:
+    """The two loops compiled (numba, imported here: runs without minibatch discrimination
+    never pay for it at start-up), their machine code cached on disk."""
+    from numba import njit
+
+    jit = njit(cache=True, nogil=True, fastmath=True)
+    return jit(_negative_distances), jit(_rows_gradient)
+
+
 def group_spans(samples: int, group: int, offset: int = 0) -> list[tuple[int, int, int]]:
     """How a batch of `samples` rows starting at row `offset` splits into groups of `group`:
     (start, groups, size) runs, the full groups, then a last, smaller one if any."""
@@ -102,9 +111,10 @@ def similarities(rows: torch.Tensor, kernels: int, spans: Spans) -> tuple[torch.
     `rows_gradient`. No autograd."""
     array = rows.detach().contiguous().numpy()
     dim = rows.shape[0] // kernels
+    negative_distances, _ = _compiled()
     exps, parts = [], []
     for start, groups, size in spans:
-        e = torch.from_numpy(_negative_distances(array, kernels, dim, start, groups, size)).exp_()
+        e = torch.from_numpy(negative_distances(array, kernels, dim, start, groups, size)).exp_()
         exps.append(e)
         # sum_j e_ij includes e_ii = exp(0) = 1: taken off again. (groups, B, size) -> (groups * size, B)
         parts.append((e.sum(3) - 1.0).permute(0, 2, 1).reshape(groups * size, kernels))
@@ -117,9 +127,10 @@ def rows_gradient(rows: torch.Tensor, exps: list[torch.Tensor], spans: Spans, ke
     array = rows.detach().contiguous().numpy()
     dim = rows.shape[0] // kernels
     grad_rows = np.empty_like(array)
+    _, gradient = _compiled()
     for (start, groups, size), e in zip(spans, exps):
         grad = grad_output[start:start + groups * size].reshape(groups, size, kernels).permute(0, 2, 1)
-        _rows_gradient(array, e.numpy(), grad.contiguous().numpy(), dim, start, grad_rows)
+        gradient(array, e.numpy(), grad.contiguous().numpy(), dim, start, grad_rows)
     return torch.from_numpy(grad_rows)
 
 

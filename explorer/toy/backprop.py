@@ -274,6 +274,23 @@ class MinibatchStddevByHand:
         return self.body.backward(body_saved, grad_features, weights=weights, inputs=inputs)
 
 
+DiscriminatorByHand = PlainPerceptron | MinibatchDiscriminatorByHand | MinibatchStddevByHand
+
+
+def discriminator_by_hand(discriminator: nn.Module, device: torch.device) -> DiscriminatorByHand | None:
+    """The view of a toy D (networks.ToyDiscriminator) that backpropagates by hand, or None
+    where autograd must: both minibatch layers at once, or minibatch discrimination off the CPU
+    (its compiled loops are for the CPU)."""
+    stddev, minibatch = discriminator.use_stddev, discriminator.minibatch
+    if minibatch is not None and (stddev or device.type != "cpu"):
+        return None
+    if minibatch is not None:
+        return MinibatchDiscriminatorByHand(discriminator.body, minibatch, discriminator.head)
+    if stddev:
+        return MinibatchStddevByHand(discriminator.body, discriminator.head)
+    return PlainPerceptron([*discriminator.body, discriminator.head])
+
+
 def optimizer_step(optimizer: torch.optim.Optimizer) -> None:
     """`optimizer.step()`, by its fused kernel called directly for a fused, single-group,
     CPU Adam whose state exists (the same kernel and arguments as torch.optim.Adam's fused

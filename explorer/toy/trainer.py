@@ -30,12 +30,7 @@ from ..core.errors import check_loss
 from ..core.objectives import gradient_penalty, lazy_r1_weight, objective, r1_penalty
 from ..core.run import StepStats
 from ..core.schedules import linear_decay, set_learning_rates
-from .backprop import (
-    MinibatchDiscriminatorByHand,
-    MinibatchStddevByHand,
-    PlainPerceptron,
-    optimizer_step,
-)
+from .backprop import PlainPerceptron, discriminator_by_hand, optimizer_step
 from .config import ToyConfig
 from .data1d import get_dataset
 from .data2d import get_dataset_2d
@@ -100,16 +95,7 @@ class ToyTrainer:
                                            self._betas())
         # with batch statistics in D, real and fake batches must go through D separately
         self._batch_aware = config.minibatch_discrimination or config.minibatch_stddev
-        d = self.discriminator
-        if (config.minibatch_stddev and d.minibatch is not None) or (d.minibatch is not None
-                                                                        and self.device.type != "cpu"):
-            self._plain_d = None   # autograd (both layers at once; the compiled similarities are for the CPU)
-        elif config.minibatch_stddev:
-            self._plain_d = MinibatchStddevByHand(d.body, d.head)
-        elif d.minibatch is not None:
-            self._plain_d = MinibatchDiscriminatorByHand(d.body, d.minibatch, d.head)
-        else:
-            self._plain_d = PlainPerceptron([*d.body, d.head])
+        self._plain_d = discriminator_by_hand(self.discriminator, self.device)
 
     def switch_remedies(self, config: ToyConfig) -> None:
         """Change the objective and the remedies mid-run ("toggled live"): the generator and its

@@ -4,6 +4,7 @@ tab and settings; a 2-D preset's link opens the 2-D tab and leaves the 1-D tab w
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -15,9 +16,14 @@ pytestmark = pytest.mark.browser
 LINK_BOX = "#{tab}-link textarea, #{tab}-link input"
 
 
-def _fresh(browser):
+@contextmanager
+def _fresh_page(browser):
+    """A page in a browser context of its own (no cookies, no storage), closed afterwards."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    return context, context.new_page()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def _link_with(page, tab: str, part: str) -> str:
@@ -33,29 +39,22 @@ def _selected_tab(page) -> str:
 
 
 def test_a_link_copied_from_the_1d_tab_opens_the_same_settings(browser, app):
-    context, page = _fresh(browser)
-    try:
+    with _fresh_page(browser) as page:
         page.goto(app.url)
         _link_with(page, "toy1d", "tab=toy1d")  # the page has loaded: what is typed now stays
         page.fill("#toy1d-seed input", "11")
         page.locator("#toy1d-seed input").press("Enter")
         link = _link_with(page, "toy1d", "seed=11")
         assert link.startswith(app.url.rstrip("/") + "/?tab=toy1d&preset=goodfellow-fig1")
-    finally:
-        context.close()
-    context, page = _fresh(browser)
-    try:
+    with _fresh_page(browser) as page:
         page.goto(link)
         page.wait_for_function("() => document.querySelector('#toy1d-seed input')?.value === '11'", timeout=30_000)
         assert "1-D" in _selected_tab(page)
         assert "seed=11" in _link_with(page, "toy1d", "seed=11")
-    finally:
-        context.close()
 
 
 def test_a_link_copied_from_the_2d_tab_opens_that_tab_side_by_side(browser, app):
-    context, page = _fresh(browser)
-    try:
+    with _fresh_page(browser) as page:
         page.goto(app.url)
         page.get_by_role("tab", name=re.compile("2-D")).click()
         _link_with(page, "toy2d", "tab=toy2d")  # the page has loaded: what is ticked now stays
@@ -64,23 +63,17 @@ def test_a_link_copied_from_the_2d_tab_opens_that_tab_side_by_side(browser, app)
         page.locator("#toy2d-mbstd input").check()
         link = _link_with(page, "toy2d", "minibatch_stddev=")
         assert "twin=1" in link and "tab=toy2d" in link
-    finally:
-        context.close()
-    context, page = _fresh(browser)
-    try:
+    with _fresh_page(browser) as page:
         page.goto(link)
         page.wait_for_function("() => document.querySelector('#toy2d-mbstd input')?.checked === true",
                                timeout=30_000)
         assert "2-D" in _selected_tab(page)
         assert page.locator("#toy2d-twin input").is_checked()
         page.wait_for_selector("#toy2d-figure-plain", state="visible", timeout=30_000)  # the plain twin's pane
-    finally:
-        context.close()
 
 
 def test_a_2d_presets_link_opens_the_2d_tab_and_the_1d_tab_keeps_working(browser, app):
-    context, page = _fresh(browser)
-    try:
+    with _fresh_page(browser) as page:
         page.goto(app.url + "?preset=grid-collapse")
         page.wait_for_function(
             "() => (document.querySelector('#toy2d-link textarea, #toy2d-link input')?.value || '')"
@@ -94,13 +87,10 @@ def test_a_2d_presets_link_opens_the_2d_tab_and_the_1d_tab_keeps_working(browser
             timeout=30_000)
         status = page.locator("#toy1d-status").inner_text()
         assert "refused" not in status and "Error" not in status
-    finally:
-        context.close()
 
 
 def test_lecture_mode_hides_the_controls_and_steps_through_the_sequence(browser, app):
-    context, page = _fresh(browser)
-    try:
+    with _fresh_page(browser) as page:
         page.goto(app.url + "?lecture=1")
         page.wait_for_selector("#lecture-step", timeout=30_000)
         assert "step 1 of 6" in page.locator("#lecture-step").inner_text()
@@ -125,13 +115,10 @@ def test_lecture_mode_hides_the_controls_and_steps_through_the_sequence(browser,
             timeout=60_000)
         assert "MNIST" in _selected_tab(page) and "step 6 of 6" in page.locator("#lecture-step").inner_text()
         assert page.locator("#lecture-previous").is_visible() and page.locator("#lecture-next").count() == 0
-    finally:
-        context.close()
 
 
 def test_links_copied_from_the_dirac_and_mnist_tabs_open_the_same_settings(browser, app):
-    context, page = _fresh(browser)
-    try:
+    with _fresh_page(browser) as page:
         page.goto(app.url)
         page.get_by_role("tab", name=re.compile("circle")).click()
         _link_with(page, "dirac", "tab=dirac")
@@ -144,10 +131,7 @@ def test_links_copied_from_the_dirac_and_mnist_tabs_open_the_same_settings(brows
         page.wait_for_selector("#mnist-model", state="visible", timeout=30_000)
         page.locator("#mnist-model").get_by_label("InfoGAN").check()
         mnist_link = _link_with(page, "mnist", "model=infogan")
-    finally:
-        context.close()
-    context, page = _fresh(browser)
-    try:
+    with _fresh_page(browser) as page:
         page.goto(dirac_link)
         page.wait_for_function("() => document.querySelector('#dirac-gamma input')?.value === '0.7'", timeout=30_000)
         assert "circle" in _selected_tab(page)
@@ -156,5 +140,3 @@ def test_links_copied_from_the_dirac_and_mnist_tabs_open_the_same_settings(brows
         assert "MNIST" in _selected_tab(page)
         page.wait_for_function("() => (document.querySelector('#mnist-codes')?.innerText || '').includes('c0')",
                                timeout=60_000)  # InfoGAN's pretrained codes, ready
-    finally:
-        context.close()
