@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     toy.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_animation_arguments(toy)
 
-    add_mnist_parser(commands)
+    add_animation_arguments(add_mnist_parser(commands))
 
     dirac = commands.add_parser(
         "dirac",
@@ -306,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "toy":
             return run_toy(args)
         if args.command == "mnist":
+            check_animation_arguments(args)
             return run_mnist(args)
         if args.command == "dirac":
             return run_dirac(args)

@@ -17,7 +17,7 @@ from .mnist.codes import MODEL_NAMES, MODELS
 from .mnist.config import MODEL_RECIPES, DcganConfig, model_config
 
 
-def add_mnist_parser(commands) -> None:
+def add_mnist_parser(commands) -> argparse.ArgumentParser:
     """The `mnist` command's arguments, on the main parser's subcommands."""
     mnist = commands.add_parser(
         "mnist",
@@ -54,6 +54,7 @@ def add_mnist_parser(commands) -> None:
                        help="score the generator every this many epochs (the quality curve; 0 = only at the end)")
     mnist.add_argument("--out", type=Path, required=True, help="run directory to write")
     mnist.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return mnist
 
 
 def mnist_config_from_args(args: argparse.Namespace, resumed: DcganConfig | None = None) -> DcganConfig:
@@ -80,6 +81,19 @@ def mnist_config_from_args(args: argparse.Namespace, resumed: DcganConfig | None
     if args.eval_every < 0:
         raise ConfigError(f"--eval-every must be 0 or more epochs; got {args.eval_every}")
     return config.replace(**changes)
+
+
+def write_grid_animation(run, args: argparse.Namespace) -> str:
+    """With --animation: the sample grid as training went (MnistRun.grids), written as a GIF or
+    MP4 for slides; the words for the summary line ('' without)."""
+    if args.animation is None:
+        return ""
+    from .core.export import write_animation
+    from .mnist.plots import grid_timeline_figures
+
+    frames = write_animation(grid_timeline_figures(run.grids, MODEL_NAMES[run.config.model]), args.animation,
+                             fps=args.fps, width=args.animation_width)
+    return f" and {args.animation} ({frames} frames of the sample grid, {args.animation_width} px wide)"
 
 
 def run_mnist(args: argparse.Namespace) -> int:
@@ -177,7 +191,7 @@ def run_mnist(args: argparse.Namespace) -> int:
                   f"({metrics['images_per_second']:.0f} images/s): IS {metrics['inception_score']:.2f}, "
                   f"FD {metrics['frechet_distance']:.2f}, {metrics['classes_covered']}/10 classes among the "
                   f"{metrics.get('confident_share', 1.0):.0%} recognisable{model_score}; "
-                  f"wrote {args.out}", file=sys.stderr)
+                  f"wrote {args.out}{write_grid_animation(run, args)}", file=sys.stderr)
         barrier(group)
         return 0
     finally:

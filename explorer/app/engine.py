@@ -12,6 +12,7 @@ module imports neither gradio nor torch: the server only passes numbers on.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import multiprocessing
@@ -133,11 +134,8 @@ class WorkerHandle:
 
     def close(self) -> None:
         """Ask the worker to end, and end it if it does not."""
-        try:
-            with self.send_lock:
-                self.connection.send(None)
-        except (OSError, ValueError):
-            pass
+        with contextlib.suppress(OSError, ValueError), self.send_lock:
+            self.connection.send(None)
         if self.process is not None:
             self.process.join(timeout=2.0)
             if self.process.is_alive():
@@ -162,6 +160,7 @@ class WorkerPool:
         self.engines: dict[str, LiveEngine] = {}
         self.frame_asked: dict[int, float] = {}  # when each engine last asked for a frame
         self.sessions: dict[str, set[LiveEngine]] = {}  # a page's engines, by its Gradio session
+        self.projector_sessions: set[str] = set()  # the pages in lecture mode (figures for a projector)
         self.exports = ExportRenderer()  # figures for slides, drawn in a process of their own
 
     def live_pages(self) -> int:
@@ -228,7 +227,16 @@ class WorkerPool:
                 self.engines[engine.token] = engine
             if session:
                 self.sessions.setdefault(session, set()).add(engine)
+                engine.projector = session in self.projector_sessions
             return engine.token
+
+    def set_projector(self, session: str | None, on: bool) -> None:
+        """A page's lecture mode switched: its figures are sized for a projector (core.projector), or not."""
+        with self.lock:
+            (self.projector_sessions.add if on else self.projector_sessions.discard)(session or "")
+            engines = list(self.sessions.get(session or "", ()))
+        for engine in engines:
+            engine.projector = on
 
     def close_session(self, session: str | None) -> int:
         """A page closed: free the runs of its session now (each stops training and gives up its
@@ -270,9 +278,9 @@ class LiveEngine:
         self.frames_in_flight: set[str] = set()
         self.last_frame: dict[str, float] = {}  # when each pane's last frame was asked of the worker
         self.playing = False  # as the last frame said
+        self.projector = False  # the page is in lecture mode: every request says so (WorkerPool.set_projector)
 
-    def __deepcopy__(self, memo: dict) -> LiveEngine:
-        # gr.State deep-copies its initial value for each new browser session: a fresh handle
+    def __deepcopy__(self, memo: dict) -> LiveEngine:  # gr.State copies it for each new page: a fresh handle
         return LiveEngine(self.pool, self.tab)
 
     def _open(self) -> WorkerHandle:
@@ -289,6 +297,8 @@ class LiveEngine:
     def call(self, operation: str, request: dict | None = None, timeout: float = COMMAND_TIMEOUT) -> dict:
         """Send a command for this page's run; a reset on a lost run opens a new slot on a live
         worker. WorkerLost (with a message for the page) when the run's worker has stopped."""
+        request = dict(request or {})
+        request.setdefault("projector", self.projector)
         if operation == "pause":
             trace("pause reached the server")
             worker = self.worker

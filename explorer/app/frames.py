@@ -10,10 +10,13 @@ import numpy as np
 import plotly.io as pio
 from plotly.io.json import to_json_plotly
 
+from ..core.projector import for_projector
 
-def figure_json(figure: Any) -> str:
-    """A Plotly figure (dict or graph object) as the JSON that gr.Plot takes, unvalidated."""
-    return pio.to_json(figure, validate=False)
+
+def figure_json(figure: Any, projector: bool = False) -> str:
+    """A Plotly figure (dict or graph object) as the JSON that gr.Plot takes, unvalidated;
+    `projector`: sized for a projector (lecture mode, core.projector)."""
+    return pio.to_json(for_projector(figure) if projector else figure, validate=False)
 
 
 def rounded(value: Any, decimals: int = 4) -> Any:
@@ -62,12 +65,13 @@ def frame_version(layout_key: str, trace_keys: list[str]) -> str:
     return layout_key + "|" + ",".join(trace_keys)
 
 
-def view_key(playing: bool, request: dict) -> str:
+def view_key(playing: bool, request: dict, projector: bool = False) -> str:
     """A live figure's view, part of its layout key: 'p' while the run plays and for the final
     frame of a Pause (the request's 'hold': drawn as the frames before it were, its moving traces
     on the page's canvas, so that the page can say "paused" at once), else 's' (the whole figure
-    Plotly's, with hover and zoom: the page redraws the final frame so a moment later)."""
-    return "p" if playing or request.get("hold") else "s"
+    Plotly's, with hover and zoom: the page redraws the final frame so a moment later); then
+    'P' when the figure is sized for a projector (lecture mode)."""
+    return ("p" if playing or request.get("hold") else "s") + ("P" if projector else "")
 
 
 def page_has(page_version: str | None, layout_key: str, trace_key: str) -> bool:
@@ -78,7 +82,7 @@ def page_has(page_version: str | None, layout_key: str, trace_key: str) -> bool:
 
 def live_frame(figure: dict, layout_key: str, trace_keys: list[str], page_version: str | None,
                playing: bool, label: str, moving: list[int] | None = None,
-               min_seconds: float = MIN_FRAME_SECONDS) -> dict:
+               min_seconds: float = MIN_FRAME_SECONDS, projector: bool = False) -> dict:
     """A live figure's frame (live_figure.py): the title, the traces that changed since the
     page's version (null for each trace the page already has: the page keeps its object, which
     Plotly then does not draw anew), the layout when the page has none or an older one, and
@@ -86,7 +90,10 @@ def live_frame(figure: dict, layout_key: str, trace_keys: list[str], page_versio
     run plays); only {'playing'} when the page is up to date. `trace_keys` say what each trace
     of `figure` was drawn from (an iteration, or a constant for what never moves); the layout
     key must change when playing starts or stops (the page then draws everything with Plotly).
-    The page asks for the next frame no sooner than `min_seconds` after this one."""
+    The page asks for the next frame no sooner than `min_seconds` after this one. `projector`:
+    the figure sized for a projector (core.projector; the layout key must then say so too)."""
+    if projector:
+        figure = for_projector(figure)
     version = frame_version(layout_key, trace_keys)
     if page_version == version:
         return {"playing": playing}

@@ -101,6 +101,7 @@ body.lecture-on .lecture-hide, body.lecture-on #toy1d-link, body.lecture-on #toy
 body.lecture-on #toy2d-twin, body.lecture-on #toy2d-layers, body.lecture-on #dirac-regulariser,
 body.lecture-on #dirac-gamma, body.lecture-on #dirac-g-lr, body.lecture-on #dirac-d-lr, body.lecture-on #dirac-k,
 body.lecture-on #dirac-steps, body.lecture-on #dirac-theta, body.lecture-on #dirac-psi { display: none !important; }
+body:not(.lecture-on) #lecture-bar { display: none !important; }
 body.lecture-on .gradio-container { font-size: 1.25rem; }
 body.lecture-on .gradio-container button { font-size: 1.2rem; }
 #lecture-step { border: 2px solid #1a9e3f; border-radius: 8px; padding: 0.6rem 1rem; }

@@ -114,7 +114,7 @@ class DiracTab:
         run = self.run
         if run is None:
             return {"playing": False}
-        layout_key = f"{self.builds}:{view_key(slot.playing, request)}"
+        layout_key = f"{self.builds}:{view_key(slot.playing, request, slot.projector)}"
         moving = f"{run.iteration}:{run.config.steps}"
         page_version = request.get("version")
         if page_has(page_version, layout_key, moving):
@@ -122,7 +122,7 @@ class DiracTab:
         figure = plots_dirac.figure_dirac(run.config, self.field, self.extent, self._paths())
         keys = ["still" if trace["name"] in STILL_TRACES else moving for trace in figure["data"]]
         return live_frame(figure, layout_key, keys, page_version, slot.playing, f"iteration {run.iteration}",
-                          moving=[i for i, key in enumerate(keys) if key == moving])
+                          moving=[i for i, key in enumerate(keys) if key == moving], projector=slot.projector)
 
 
 LIVE_TAB = DiracTab

@@ -5,7 +5,6 @@ grid, the latent space, and its files. No gradio here: the tab (`tab_mnist`) han
 
 from __future__ import annotations
 
-import base64
 import os
 import random
 import time
@@ -24,7 +23,7 @@ from ..mnist.codes import MODEL_NAMES, MODELS, traversal
 from ..mnist.config import DcganConfig, model_config
 from ..mnist.cost import DCGAN_LIMITS, dcgan_run_cost
 from ..mnist.data import DataAccess, MnistDataError, load_embedded
-from ..mnist.images import enlarge, png_bytes, tile
+from ..mnist.images import enlarge, png_base64, tile
 from ..mnist.latent import interpolate, nearest_real, seeded_noise
 from ..mnist.pretrained import apply_pretrained, load_pretrained
 from ..mnist.quality import to_uint8
@@ -64,11 +63,6 @@ def config_from_controls(data_choice: str | None, data_folder: str | None, value
     else:
         changes["data"] = data_choice or "embedded"
     return DcganConfig.from_dict(model_config(changes.get("model") or "dcgan").to_dict() | changes)
-
-
-def png_data(image: np.ndarray) -> str:
-    """A uint8 image as the base64 PNG a page shows in an <img> (fast zlib: it is sent at once)."""
-    return base64.b64encode(png_bytes(image, compress_level=1)).decode("ascii")
 
 
 class MnistTab:
@@ -145,18 +139,19 @@ class MnistTab:
         out["readout"] = plots_mnist.readout_html(latest, run.progress(),
                                                   describe_device(run.trainer.device, threads=TRAINING_THREADS))
         h = run.history
-        if self.losses_resend.due((self.builds, len(h.iteration)), full):
+        if self.losses_resend.due((self.builds, len(h.iteration), slot.projector), full):
             out["losses"] = figure_json(plots_mnist.losses_figure(
                 h.iteration, h.d_loss, h.g_loss, h.d_real, h.d_fake, code_likelihood=h.code_likelihood,
-                model=run.config.model))
+                model=run.config.model), slot.projector)
         # the quality curve and the class histogram change only with a new measurement
-        if self.quality_resend.due((self.builds, len(h.quality)), full):
+        if self.quality_resend.due((self.builds, len(h.quality), slot.projector), full):
             # the code buttons' names follow the measurements (InfoGAN's digit of each code)
             out["model"], out["code_labels"] = run.config.model, self._code_labels()
             histograms = [("generated", h.quality[-1]["class_histogram"])] if h.quality else []
-            out["quality"] = figure_json(plots_mnist.quality_figure(h.quality))
+            out["quality"] = figure_json(plots_mnist.quality_figure(h.quality), slot.projector)
             out["classes"] = figure_json(plots_mnist.class_histogram_figure(
-                histograms, confident_share=h.quality[-1].get("confident_share") if h.quality else None))
+                histograms, confident_share=h.quality[-1].get("confident_share") if h.quality else None),
+                slot.projector)
         return out
 
     def _live(self, slot: Slot, page_version: str | None) -> dict:
@@ -173,7 +168,7 @@ class MnistTab:
             return {"playing": slot.playing, "wait_ms": 100}
         self.last_grid = now
         label = f"iteration {run.iteration}" + (" (pretrained)" if self.pretrained else "")
-        return {"version": version, "png": png_data(self._grid()), "label": label,
+        return {"version": version, "png": png_base64(self._grid()), "label": label,
                 "playing": slot.playing, "wait_ms": int(GRID_EVERY_SECONDS * 1000)}
 
     # ------------------------------------------------------------------ the tab's own commands
@@ -206,8 +201,10 @@ class MnistTab:
             return self._set_codes(request)
         if name == "traversal":
             return self._traversal(request)
-        if name in ("save", "export"):
-            return self._file(name, Path(request["folder"]))
+        if name == "save":
+            return self._save(Path(request["folder"]))
+        if name == "export":
+            return self._export(request)
         raise ValueError(f"the DCGAN tab has no command {name!r}")
 
     def _no_model(self, slot: Slot) -> str | None:
@@ -259,18 +256,25 @@ class MnistTab:
                 f"{paths['spherical'][middle].norm():.1f} (ends: {z0.norm():.1f}, {z1.norm():.1f}).")
         return {"strip": enlarge(tile(images, columns=steps), STRIP_SCALE), "note": note}
 
-    def _file(self, name: str, folder: Path) -> dict:
-        """A checkpoint or the grid as a PNG, written into the page's own folder."""
+    def _save(self, folder: Path) -> dict:
+        """A checkpoint, written into the page's own folder."""
         run = self.run
         folder.mkdir(parents=True, exist_ok=True)
-        if name == "save":
-            path = folder / f"{run.config.model}-{run.config.seed}-it{run.iteration}.pt"
-            save_checkpoint(path, run.config, run.trainer.state())
-            return {"path": str(path),
-                    "note": f"Checkpoint saved: weights, optimisers and config, iteration {run.iteration}."}
-        path = folder / f"{run.config.model}-samples-it{run.iteration}.png"
-        path.write_bytes(png_bytes(self._grid()))
-        return {"path": str(path), "note": f"Sample grid exported (iteration {run.iteration})."}
+        path = folder / f"{run.config.model}-{run.config.seed}-it{run.iteration}.pt"
+        save_checkpoint(path, run.config, run.trainer.state())
+        return {"path": str(path), "note": f"Checkpoint saved: weights, optimisers and config, iteration {run.iteration}."}
+
+    def _export(self, request: dict) -> dict:
+        """For slides (export_panel): the grid now (its codes set), or as training went (MnistRun.grids)."""
+        run = self.run
+        if run is None:
+            return {"figures": []}
+        trainer, timeline = run.trainer, request.get("what") == "timeline"
+        codes = (None, None) if timeline else (self.code, self.continuous)
+        now = (run.iteration, round(trainer.epoch, 3), tile(to_uint8(trainer.grid_images(*codes)), trainer.grid_columns))
+        grids = [g for g in run.grids if g[0] < run.iteration] + [now] if timeline else [now]
+        name = MODEL_NAMES[run.config.model] + (" (pretrained)" if self.pretrained else "")
+        return {"figures": plots_mnist.grid_timeline_figures(grids, name), "stem": f"{run.config.model}-iteration{run.iteration}"}
 
     def _load(self, slot: Slot, request: dict) -> dict:
         """A checkpoint into a new, paused run; a bad file leaves the current run alone."""

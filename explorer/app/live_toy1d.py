@@ -142,18 +142,18 @@ class Toy1DTab:
         if "show_d_star" in request:
             self.overlays = (request["show_d_star"], request.get("show_half", True))
         out["readout"] = plots1d.readout_markdown(snapshot)
-        if self.metrics_resend.due((self.builds, len(run.history), run.history.latest.iteration), full):
+        if self.metrics_resend.due((self.builds, len(run.history), run.history.latest.iteration, slot.projector), full):
             n = len(run.history)
             index = self.timeline_index if self.view == "timeline" else n - 1
             # the slider counts iterations (a drag snaps to the nearest recorded snapshot)
             out["timeline"] = {"maximum": max(run.history.latest.iteration, 1),
                                "value": run.history[max(index, 0)].iteration}
-            out["metrics"] = figure_json(plots1d.metrics_figure(run.history.traces))
-        if self.panels_resend.due((self.builds, len(run.panels.panels)), full):
-            out["panels"] = figure_json(plots1d.panels_figure(run.panels.ordered()))
+            out["metrics"] = figure_json(plots1d.metrics_figure(run.history.traces), slot.projector)
+        if self.panels_resend.due((self.builds, len(run.panels.panels), slot.projector), full):
+            out["panels"] = figure_json(plots1d.panels_figure(run.panels.ordered()), slot.projector)
         if full:
             # the losses plot's "now" marker moves on events, not at every frame
-            out["losses"] = figure_json(plots1d.generator_losses_figure(snapshot.d_fake))
+            out["losses"] = figure_json(plots1d.generator_losses_figure(snapshot.d_fake), slot.projector)
         return out
 
     # ------------------------------------------------------------------ the tab's own commands
@@ -218,7 +218,7 @@ class Toy1DTab:
         trainer = run.trainer
         # the layout changes with the run (its data's range) and the overlays; the moving
         # traces with every update and with the snapshot in view
-        layout_key = f"{self.builds}:{int(self.overlays[0])}{int(self.overlays[1])}:{view_key(slot.playing, request)}"
+        layout_key = f"{self.builds}:{int(self.overlays[0])}{int(self.overlays[1])}:{view_key(slot.playing, request, slot.projector)}"
         moving = f"{trainer.iteration}:{trainer.d_updates}:{self.view}:{self.timeline_index}:{int(bool(slot.error))}"
         page_version = request.get("version")
         if page_has(page_version, layout_key, moving):
@@ -227,7 +227,7 @@ class Toy1DTab:
         figure = plots1d.figure_1d(snapshot, *self.overlays)
         keys = ["still" if trace["name"] in STILL_TRACES_1D else moving for trace in figure["data"]]
         return live_frame(figure, layout_key, keys, page_version, slot.playing, f"iteration {snapshot.iteration}",
-                          moving=[i for i, key in enumerate(keys) if key == moving])
+                          moving=[i for i, key in enumerate(keys) if key == moving], projector=slot.projector)
 
     def _with_settings(self, slot: Slot, preset: str, config: ToyConfig, request: dict, note: str) -> dict:
         values = controls_from_config(config)

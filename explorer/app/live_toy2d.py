@@ -168,12 +168,13 @@ class Toy2DTab:
         out["status"] = slot.status(note)
         out["readout"] = plots2d.readout_2d(named[-1][1], named[-1][0])
         out["twin_readout"] = plots2d.readout_2d(named[0][1], "plain") if len(named) == 2 else ""
-        if self.bars_resend.due((self.builds, tuple(snapshot.iteration for _, snapshot in named)), full):
-            out["occupancy"] = figure_json(plots2d.occupancy_figure(named))
-        if self.slow_resend.due((self.builds, tuple((len(r.history), r.history.latest.iteration) for _, r in runs)), full):
+        if self.bars_resend.due((self.builds, tuple(snapshot.iteration for _, snapshot in named), slot.projector), full):
+            out["occupancy"] = figure_json(plots2d.occupancy_figure(named), slot.projector)
+        shows = (self.builds, tuple((len(r.history), r.history.latest.iteration) for _, r in runs), slot.projector)
+        if self.slow_resend.due(shows, full):
             out["occupancy_timeline"] = figure_json(
-                plots2d.occupancy_timeline_figure([(n, r.history.snapshots) for n, r in runs]))
-            out["metrics"] = figure_json(plots2d.metrics_2d_figure([(n, r.history.traces) for n, r in runs]))
+                plots2d.occupancy_timeline_figure([(n, r.history.snapshots) for n, r in runs]), slot.projector)
+            out["metrics"] = figure_json(plots2d.metrics_2d_figure([(n, r.history.traces) for n, r in runs]), slot.projector)
         return out
 
     def _live(self, slot: Slot, request: dict) -> dict:
@@ -191,7 +192,7 @@ class Toy2DTab:
         due = not slot.playing or now - self.last_discriminator >= DISCRIMINATOR_EVERY_SECONDS
         trainer = run.trainer
         layers = "".join(layer[0] for layer in self.layers)
-        layout_key = f"{self.builds}:{layers}:{index}:{view_key(slot.playing, request)}"
+        layout_key = f"{self.builds}:{layers}:{index}:{view_key(slot.playing, request, slot.projector)}"
         if not due and page_has(page_version, layout_key, f"g{trainer.iteration}e{int(bool(slot.error))}"):
             return {"playing": slot.playing}  # the page has this iteration's samples already
         snapshot = self._snapshot(slot, run, discriminator=due)
@@ -208,7 +209,7 @@ class Toy2DTab:
                       for trace in figure["data"]]
         return live_frame(figure, layout_key, trace_keys, page_version, slot.playing, label,
                           moving=[i for i, key in enumerate(trace_keys) if key.startswith("g")],
-                          min_seconds=MIN_FRAME_SECONDS_2D)
+                          min_seconds=MIN_FRAME_SECONDS_2D, projector=slot.projector)
 
     # ------------------------------------------------------------------ the tab's own commands
     def command(self, slot: Slot, name: str, request: dict) -> dict:

@@ -42,21 +42,23 @@ def build_app(pool: WorkerPool | None = None, lecture: list[LectureStep] | None 
     started on first use, when none is given)."""
     pool = pool if pool is not None else WorkerPool()
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        gr.Markdown(INTRO, elem_classes=["lecture-hide"])
         steps = lecture if lecture is not None else load_lecture()
+        # one row: the title (hidden in lecture mode), the lecture's step (shown only then), the switch
         with gr.Row(equal_height=False):
+            gr.Markdown(INTRO, elem_classes=["lecture-hide"])
             lecture_bar_html = gr.HTML(elem_id="lecture-bar")
             lecture_switch = gr.Checkbox(False, label="lecture mode: the controls fold away, the text grows",
                                          elem_id="lecture-switch", scale=0, min_width=220)
         with gr.Tabs() as tabs:
+            timers = {}  # each tab's status timer, by the tab's name in the engine
             with gr.Tab("1-D: Goodfellow Figure 1", id="toy1d", elem_id="tab-toy1d"):
-                tab_toy1d.build_tab(demo, pool)
+                timers["toy1d"] = tab_toy1d.build_tab(demo, pool)
             with gr.Tab("2-D: mode collapse", id="toy2d", elem_id="tab-toy2d"):
-                tab_toy2d.build_tab(demo, pool)
+                timers["toy2d"] = tab_toy2d.build_tab(demo, pool)
             with gr.Tab("Why GANs circle", id="dirac", elem_id="tab-dirac"):
-                tab_dirac.build_tab(demo, pool)
+                timers["dirac"] = tab_dirac.build_tab(demo, pool)
             with gr.Tab("MNIST GANs: DCGAN, InfoGAN", id="mnist", elem_id="tab-mnist") as mnist:
-                tab_mnist.build_tab(demo, pool, mnist)
+                timers["mnist"] = tab_mnist.build_tab(demo, pool, mnist)
         # a link opens its tab (?tab=toy2d&..., or a preset's tab): the tab takes the settings
         demo.load(select_linked_tab, None, tabs, show_progress="hidden", queue=False)
 
@@ -67,6 +69,18 @@ def build_app(pool: WorkerPool | None = None, lecture: list[LectureStep] | None 
         demo.load(show_lecture_step, None, lecture_bar_html, show_progress="hidden", queue=False)
         demo.load(None, None, lecture_switch, js=lecture_on_load_js(steps))
         lecture_switch.input(None, lecture_switch, None, js=LECTURE_SWITCH_JS)
+
+        def switch_projector(on: bool, request: gr.Request):
+            """Lecture mode on or off (from the switch, or a lecture link on load): the figures of
+            this page's runs are sized for a projector, or not; each tab that has a run ticks once,
+            which sends its charts again (the live figures follow by themselves)."""
+            session = getattr(request, "session_hash", None)
+            pool.set_projector(session, bool(on))
+            held = {engine.tab for engine in pool.sessions.get(session or "", ())}
+            return [gr.Timer(active=True) if name in held else gr.skip() for name in timers]
+
+        lecture_switch.change(switch_projector, lecture_switch, list(timers.values()), show_progress="hidden",
+                              queue=False)
         # a page closed (Gradio keeps its state an hour): its runs are freed at once
 
         def on_page_closed(request: gr.Request) -> None:

@@ -90,7 +90,7 @@ def on_link(request: gr.Request, *values):
     return gr.update(value=full_link(request, "dirac", config.to_query(base=DiracConfig(method="alternating"))))
 
 
-def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
+def build_tab(demo: gr.Blocks, pool: WorkerPool) -> gr.Timer:
     """Build the tab's components and events (call inside a gr.Tab of `demo`)."""
     defaults = DiracConfig(method="alternating")
     values = dict(zip(CONTROL_NAMES, controls_from_config(defaults)))
@@ -135,3 +135,4 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
               api_name="dirac_open").then(on_link, controls, link, **quiet)
     for control in controls:  # the link follows every change
         control.change(on_link, controls, link, **quiet)
+    return timer  # its ticks refresh the charts (server.py: lecture mode switched)

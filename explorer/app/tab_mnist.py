@@ -22,6 +22,7 @@ from ..mnist.latent import seeded_noise
 from .controls import whole_number
 from .engine import LiveEngine, WorkerPool, outputs_or_message
 from .explanations import MNIST_EXPLANATION
+from .export_panel import build_export_panel
 from .links import full_link, link_tab, settings_query
 from .live_figure import after_pause, figure_server, live_image, pause_first
 from .live_mnist import (  # noqa: F401  (tests read them)
@@ -227,10 +228,6 @@ def on_save(engine: MnistEngine):
     return _file(engine, "save")
 
 
-def on_export_png(engine: MnistEngine):
-    return _file(engine, "export")
-
-
 def on_load(engine: MnistEngine, file):
     """Load a checkpoint into a new, paused run; a bad file leaves the current run alone."""
     if not file:
@@ -241,7 +238,7 @@ def on_load(engine: MnistEngine, file):
 
 
 # ---------------------------------------------------------------------- layout
-def build_tab(demo: gr.Blocks, pool: WorkerPool, tab: gr.Tab | None = None) -> None:
+def build_tab(demo: gr.Blocks, pool: WorkerPool, tab: gr.Tab | None = None) -> gr.Timer:
     """Build the MNIST tab's components and events (call inside `tab`, a gr.Tab of `demo`: its
     first visit loads the pretrained model); its runs train in `pool`'s workers."""
     # a closed page's state is deleted by Gradio, which frees its run's slot in the worker
@@ -287,13 +284,14 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool, tab: gr.Tab | None = None) -> N
                 d_lr = gr.Number(DEFAULTS.d_lr, label="D learning rate")
                 seed = whole_number(DEFAULTS.seed, label="seed")
                 device = gr.Dropdown(["auto", "cpu", "cuda"], value="auto", label="device")
-            with gr.Accordion("save, load, export", open=False, elem_classes=["lecture-hide"]):
+            with gr.Accordion("save and load a checkpoint", open=False, elem_classes=["lecture-hide"]):
                 save = gr.Button("save checkpoint", elem_id="mnist-save")
-                export = gr.Button("export the sample grid as PNG", elem_id="mnist-export")
                 download = gr.File(label="download", interactive=False, elem_id="mnist-download")
                 upload = gr.File(label="load a checkpoint (.pt)", file_types=[".pt"], type="filepath",
                                  elem_id="mnist-upload")
                 file_note = gr.Markdown(elem_id="mnist-file-note")
+            # the sample grid for slides: as shown now (PNG, SVG), or as training went (GIF, MP4)
+            build_export_panel("mnist", session, pool.exports)
             link = gr.Textbox(label="link to these settings (copy it for a class or a slide)", interactive=False,
                               buttons=["copy"], elem_id="mnist-link", elem_classes=["lecture-hide"])
     with gr.Accordion("explore the latent space of the model", open=True):
@@ -356,9 +354,9 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool, tab: gr.Tab | None = None) -> N
     if tab is not None:
         tab.select(on_tab_selected, [session, model], outputs, **quiet)
     save.click(on_save, [session], [download, file_note], **quiet)
-    export.click(on_export_png, [session], [download, file_note], **quiet)
     upload.upload(on_load, [session, upload], outputs + [file_note, model], **quiet)
     demo.load(on_load_page, [session], [grid], **quiet, api_name="mnist_open").then(
         on_linked_visit, [session] + values, outputs + values, **quiet).then(on_link, values, link, **quiet)
     for control in values:  # the link follows every change
         control.change(on_link, values, link, **quiet)
+    return timer  # its ticks refresh the charts (server.py: lecture mode switched)

@@ -189,7 +189,7 @@ def on_overlay(engine: LiveEngine, show_d_star, show_half) -> None:
 
 
 # ---------------------------------------------------------------------- layout
-def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
+def build_tab(demo: gr.Blocks, pool: WorkerPool) -> gr.Timer:
     """Build the 1-D tab's components and events (call inside a gr.Tab of `demo`); its runs
     train in `pool`'s workers."""
     default_preset = DEFAULT_PRESET
@@ -258,3 +258,4 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
     demo.load(on_load, [session, show_d_star, show_half],
               outputs + [preset, preset_note] + control_list + [figure], **quiet, api_name="toy1d_open",
               ).then(on_link, [preset] + control_list, share, **quiet)
+    return timer  # its ticks refresh the charts (server.py: lecture mode switched)

@@ -201,7 +201,7 @@ def on_drawing(engine: LiveEngine, drawing, preset_name, twin, layers, *values):
 
 
 # ---------------------------------------------------------------------- layout
-def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
+def build_tab(demo: gr.Blocks, pool: WorkerPool) -> gr.Timer:
     """Build the 2-D tab's components and events (call inside a gr.Tab of `demo`); its runs
     train in `pool`'s workers."""
     defaults = PRESETS_2D[DEFAULT_PRESET].config
@@ -282,3 +282,4 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> None:
               api_name="toy2d_open").then(on_link, [preset, twin] + values, link, **quiet)
     for control in [preset, twin] + values:  # the link follows every change
         control.change(on_link, [preset, twin] + values, link, **quiet)
+    return timer  # its ticks refresh the charts (server.py: lecture mode switched)

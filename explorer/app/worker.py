@@ -44,14 +44,12 @@ TAB_MODULES = {"toy1d": "explorer.app.live_toy1d", "toy2d": "explorer.app.live_t
 
 PLAYING, WAITING, PAUSED, EMPTY = "playing", "waiting", "paused", "empty"
 # for bench/bench_live.py: when set, the wall-clock times at which a Pause reaches the server
-# and at which each run stops training are appended to this file (engine.trace), so that a
-# benchmark can tell how long Pause took to stop training
+# and at which each run stops training are appended to this file (so it can time Pause)
 TRACE_ENV = "GAN_EXPLORER_TRAINING_TRACE"
 
 
 def trace(event: str) -> None:
-    """For bench/bench_live.py: append `event` and the wall-clock time to the file TRACE_ENV
-    names, when it names one."""
+    """For bench/bench_live.py: append `event` and the wall-clock time to the file TRACE_ENV names, if any."""
     path = os.environ.get(TRACE_ENV)
     if path:
         with open(path, "a") as handle:
@@ -108,6 +106,7 @@ class Slot:
         self.orphaned = False
         self.last_seen = time.monotonic()
         self.trained_seconds = 0.0  # the worker's time this run has trained (fair shares)
+        self.projector = False  # its page is in lecture mode: figures sized for a projector
 
     @property
     def playing(self) -> bool:
@@ -343,6 +342,7 @@ class Worker:
         if slot is None:
             raise KeyError("this page's run is no longer held by its worker: press ↺ Reset")
         slot.last_seen = time.monotonic()
+        slot.projector = bool(request.get("projector", slot.projector))
         note = ""
         if operation == "reset":
             note = slot.build(request)

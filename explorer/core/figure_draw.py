@@ -192,7 +192,7 @@ def _draw_heatmap(canvas: _Canvas, trace: dict) -> None:
         colourbar = canvas.figure.colorbar(mesh, cax=cax)
         colourbar.ax.tick_params(labelsize=8)
         text, _ = title_of(bar.get("title"))
-        colourbar.ax.set_title(text, fontsize=8, loc="left")
+        colourbar.set_label(text, fontsize=8)   # along the bar: a long title is never cut at the edge
 
 
 def _draw_bars(canvas: _Canvas, bars: list[dict]) -> list:

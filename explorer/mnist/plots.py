@@ -189,3 +189,23 @@ def readout_html(metrics: dict | None, progress: dict, device: str) -> str:
 def _duration(seconds: float) -> str:
     seconds = max(0, int(round(seconds)))
     return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
+def grid_figure(grid: np.ndarray, title: str, height: int = 640) -> dict:
+    """A sample grid (uint8 H x W, digits tiled) as a figure for slides (a still, or a frame of
+    the run's animation): the digits in grey levels with square pixels, no axes, and the title."""
+    rows, columns = grid.shape
+    heatmap = {"type": "heatmap", "z": np.asarray(grid, dtype=np.uint8)[::-1],  # the first row on top
+               "colorscale": [[0.0, "#000000"], [1.0, "#ffffff"]], "zmin": 0, "zmax": 255, "showscale": False,
+               "hoverinfo": "skip"}
+    return {"data": [heatmap], "layout": {
+        "title": {"text": html.escape(title), "x": 0.5, "xanchor": "center", "font": {"size": 16}},
+        "height": height, "margin": {"l": 20, "r": 20, "t": 60, "b": 20}, "plot_bgcolor": "white",
+        "xaxis": {"visible": False, "range": [-0.5, columns - 0.5]},
+        "yaxis": {"visible": False, "range": [-0.5, rows - 0.5], "scaleanchor": "x"}}}
+
+
+def grid_timeline_figures(grids: Sequence[tuple[int, float, np.ndarray]], model: str) -> list[dict]:
+    """One grid_figure per recorded grid (iteration, epoch, grid), titled with the model, the
+    iteration and the epoch: the frames of a run's animation."""
+    return [grid_figure(grid, f"{model} · iteration {iteration} · epoch {epoch:.2f}") for iteration, epoch, grid in grids]

@@ -30,6 +30,10 @@ from .trainer import DcganTrainer, images_per_second
 FINAL_SAMPLES_SEED = 20_161_205
 
 
+# the sample grid is recorded about this many times over a run's budget (the frames of its
+# animation for slides); beyond twice as many, every other one is dropped and the interval doubled
+GRID_FRAMES = 120
+
 # samples generated and classified at a time while a measurement is spread over calls
 # (about 50 ms on 2 CPU cores: a DCGAN iteration's time)
 SCORING_PART = 100
@@ -79,6 +83,9 @@ class MnistRun:
         self.measure_every_seconds: float | None = None
         self._last_measure = time.perf_counter()
         self._scoring: _Scoring | None = None  # a measurement spread over `advance_for` calls
+        # G's sample grid on the fixed grid noise as training went: (iteration, epoch, uint8 grid)
+        self.grids: list[tuple[int, float, np.ndarray]] = []
+        self.grid_every = max(1, self.budget // GRID_FRAMES)
 
     @property
     def iteration(self) -> int:
@@ -150,10 +157,14 @@ class MnistRun:
         """Up to `iterations` steps (fewer when the configured epochs end or `should_stop()`
         says so); returns how many were done."""
         done = 0
+        if not self.grids and iterations > 0 and not self.trainer.done:
+            self.record_grid()   # where training starts: the first frame of the animation
         while done < iterations and not self.trainer.done:
             if should_stop is not None and should_stop():
                 break
             result = self.trainer.step()
+            if self.trainer.iteration % self.grid_every == 0 or self.trainer.done:
+                self.record_grid()
             h = self.history
             h.iteration.append(self.trainer.iteration)
             h.d_loss.append(result.d_loss)
@@ -164,6 +175,18 @@ class MnistRun:
                 h.code_likelihood.append(self.trainer.code_likelihood)
             done += 1
         return done
+
+    def record_grid(self) -> None:
+        """Keep G's sample grid now (for `grids`): at most 2 * GRID_FRAMES are kept, evenly spaced."""
+        with torch.no_grad():
+            images = to_uint8(self.trainer.grid_images())
+        grid = tile(images, columns=self.trainer.grid_columns)
+        if self.grids and self.grids[-1][0] == self.trainer.iteration:
+            self.grids.pop()
+        self.grids.append((self.trainer.iteration, round(self.trainer.epoch, 3), grid))
+        if len(self.grids) > 2 * GRID_FRAMES:
+            self.grid_every *= 2
+            self.grids = [g for g in self.grids if g[0] % self.grid_every == 0] or self.grids[::2]
 
     def measure(self) -> dict:
         """Score G on the fixed live-evaluation noise, now and whole; appends a point to the

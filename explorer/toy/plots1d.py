@@ -222,7 +222,7 @@ def generator_losses_figure(current_d_fake: float | None = None, height: int = 2
                       annotation_text="now", annotation_position="bottom right")
     fig.update_layout(height=height, margin=dict(l=50, r=20, t=30, b=40), plot_bgcolor="white",
                       legend=dict(x=0.35, y=0.98, font=dict(size=11)),
-                      xaxis_title="D(G(z))", yaxis_title="generator loss (minimised)")
+                      xaxis_title="D(G(z))", yaxis_title="G's loss")
     fig.update_yaxes(range=[-4.0, 4.0])
     return fig
 

@@ -5,6 +5,7 @@ import base64
 import io
 import time
 
+import imageio.v3 as iio
 import numpy as np
 import pytest
 import torch
@@ -94,8 +95,8 @@ def test_save_load_round_trip_and_a_bad_file_leaves_the_run_alone(pool, tmp_path
     outputs = tab_mnist.on_load(fresh, str(bad))
     assert "Not loaded" in outputs[-2] and "not a PyTorch checkpoint" in outputs[-2]
     assert tab_of(fresh).run.iteration == tab_of(engine).run.iteration
-    png, note = tab_mnist.on_export_png(fresh)
-    assert open(png, "rb").read(4) == b"\x89PNG"
+    still = fresh.call("export", {"what": "now"})["figures"]
+    assert len(still) == 1 and still[0]["data"][0]["type"] == "heatmap"
 
 
 def test_play_applies_more_epochs_and_says_other_changes_wait_for_reset(pool):
@@ -123,3 +124,18 @@ def test_bad_settings_and_missing_data_get_messages(pool, tmp_path):
     assert tab_mnist.on_latent(engine, 1, *[0.0] * tab_mnist.SLIDERS)[2].startswith("Train a model first")
     fresh = MnistEngine(pool)
     assert "Train a model first" in tab_mnist.on_interpolate(fresh, 1, 2, 5)[1]
+
+
+def test_the_tab_exports_the_grid_now_and_as_training_went(pool):
+    from explorer.app.export_panel import on_export
+
+    engine = _trained(pool, iterations=10)
+    run = tab_of(engine).run
+    file, note = on_export(pool.exports, engine, "PNG", 700, 10)
+    assert Image.open(file["value"]).size[0] == 700 and f"iteration{run.iteration}" in file["value"]
+    file, note = on_export(pool.exports, engine, "GIF", 600, 5)
+    frames = iio.imread(file["value"], index=None)
+    # one frame where training started, one per recorded iteration, and the grid now
+    assert len(frames) == len(run.grids) + (run.grids[-1][0] < run.iteration) >= 10
+    assert frames.shape[2] == 600 and (frames[0] != frames[-1]).mean() > 0.05   # G moved
+    assert f"GIF: {len(frames)} frames at 5 a second" in note

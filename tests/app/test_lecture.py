@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_shipped_lecture_opens_each_step_on_its_tab_with_its_settings():
     steps = load_lecture(DEFAULT_LECTURE)
-    assert [s.tab for s in steps] == ["toy1d", "toy1d", "toy2d", "toy2d", "dirac", "mnist"]
+    assert [s.tab for s in steps] == ["toy1d", "toy1d", "toy2d", "toy2d", "dirac", "mnist", "mnist", "mnist"]
+    assert [s.link for s in steps[-2:]] == ["model=conditional", "model=infogan"]
     for index, step in enumerate(steps):
         query = step.query(index)
         assert link_tab(query) == step.tab and f"step={index + 1}" in query and "lecture=1" in query

@@ -3,6 +3,7 @@ trained, not by turns, so a run with slow iterations cannot take more than its s
 that starts late is owed no burst), and a flood of frame requests reaches the worker at a
 bounded rate."""
 
+import json
 import threading
 import time
 from contextlib import contextmanager
@@ -199,3 +200,30 @@ def test_with_many_pages_live_the_status_timer_ticks_slower(pool):
     assert 30 * engine_module.SERVER_TICK_MS / 1000 / slower <= engine_module.SERVER_TICK_SHARE + 1e-9
     pool.frame_asked = {n: now - 10 for n in range(30)}  # gone quiet
     assert pool.tick_seconds(1.0) == 1.0
+
+
+def test_in_lecture_mode_a_pages_figures_are_sized_for_a_projector(pool):
+    engine = LiveEngine(pool, "toy1d")
+    pool.register(engine, session="lecture-page")
+    config = PRESETS_1D["goodfellow-fig1"].config.replace(steps=20)
+    engine.call("reset", {"preset": "goodfellow-fig1", "values": controls_from_config(config)})
+
+    def sizes() -> tuple[float, float]:
+        frame = engine.frame("main", None)
+        metrics = json.loads(engine.call("frame", {"full": True})["metrics"])
+        return json.loads(frame["layout"]).get("font", {}).get("size", 12), metrics["layout"].get("font", {}).get("size", 12)
+
+    time.sleep(engine_module.FRAME_MIN_SECONDS)
+    plain = sizes()
+    pool.set_projector("lecture-page", True)
+    time.sleep(engine_module.FRAME_MIN_SECONDS)
+    big = sizes()
+    assert big[0] > plain[0] and big[1] > plain[1]
+    # a page opened later in the same session (another tab) starts sized for the projector too
+    other = LiveEngine(pool, "dirac")
+    pool.register(other, session="lecture-page")
+    assert other.projector
+    pool.set_projector("lecture-page", False)
+    time.sleep(engine_module.FRAME_MIN_SECONDS)
+    assert sizes() == plain
+    pool.close_session("lecture-page")

@@ -150,3 +150,18 @@ def test_the_cli_writes_the_dirac_gans_path_growing(tmp_path):
     frames = iio.imread(movie, index=None)
     assert frames.shape[0] == 30 and frames.shape[2] == 600 and (frames[0] != frames[-1]).any()
     assert _cli("dirac", "--animation", str(tmp_path / "d.webm"), "--out", str(tmp_path / "r")).returncode == 2
+
+
+@pytest.mark.slow
+def test_the_cli_writes_the_mnist_sample_grid_as_training_went(tmp_path):
+    movie = tmp_path / "grid.mp4"
+    small = ["--set", "g_width=8", "--set", "d_width=8", "--set", "batch_size=250", "--set", "eval_samples=1000"]
+    done = _cli("mnist", "--epochs", "1", "--eval-every", "0", *small, "--animation", str(movie),
+                "--animation-width", "600", "--out", str(tmp_path / "run"), "--no-progress")
+    assert done.returncode == 0, done.stderr
+    frames = iio.imread(movie, index=None, plugin="FFMPEG")
+    # 20 iterations of 250 of the 5,000 digits: the grid where training starts and after each
+    assert frames.shape[0] == 21 and frames.shape[2] == 600 and "21 frames of the sample grid" in done.stderr
+    assert np.abs(frames[0].astype(int) - frames[-1].astype(int)).mean() > 1.0   # G moved
+    refused = _cli("mnist", "--epochs", "1", "--animation", str(tmp_path / "grid.webm"), "--out", str(tmp_path / "r"))
+    assert refused.returncode == 2 and ".gif or .mp4" in refused.stderr and not (tmp_path / "r").exists()
