@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .animation_draw import animation_frames
 from .figure_draw import DEFAULT_WIDTH, DPI, ExportError, draw_figure, figure_pixels
 
 __all__ = ["ANIMATION_FORMATS", "DEFAULT_WIDTH", "MAX_FRAMES", "ExportError", "STILL_FORMATS", "figure_pixels", "evenly", "figure_bytes",
@@ -135,7 +136,7 @@ def write_animation(figures: Iterable[dict | Any], path: str | Path, fps: float 
         raise ExportError(f"an animation is written as {' or '.join(ANIMATION_FORMATS)}; got {suffix or 'no suffix'}")
     if not (math.isfinite(fps) and 1 <= fps <= 60):
         raise ExportError(f"the frame rate must be between 1 and 60 frames a second; got {fps:g}")
-    frames = [_even(figure_pixels(f, width)) for f in figures]
+    frames = [_even(pixels) for pixels in animation_frames(list(figures), width)]
     if not frames:
         raise ExportError("an animation needs at least one frame")
     if suffix == ".gif":

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .figure_notes import draw_annotations, draw_shapes, draw_title
 from .plotly_schema import (
     DASHES,
     DEFAULT_COLOURS,
@@ -176,14 +177,25 @@ def _draw_heatmap(canvas: _Canvas, trace: dict) -> None:
     x_name, y_name = trace.get("xaxis", "x"), trace.get("yaxis", "y")
     ax = canvas.axes_for(x_name, y_name)
     canvas.heatmap_axes.add((x_name, y_name))
-    z = np.array([[np.nan if v is None else v for v in row] for row in trace.get("z", [])], dtype=float)
+    z = trace.get("z", [])
+    if isinstance(z, np.ndarray) and z.dtype.kind in "biuf":
+        z = z.astype(float)
+    else:   # lists, with None where Plotly leaves a gap
+        z = np.array([[np.nan if v is None else v for v in row] for row in z], dtype=float)
     if z.size == 0:
         return
     x = canvas.positions(x_name, trace.get("x", range(z.shape[1])))
     y = canvas.positions(y_name, trace.get("y", range(z.shape[0])))
     low, high = trace.get("zmin", np.nanmin(z)), trace.get("zmax", np.nanmax(z))
-    mesh = ax.pcolormesh(x, y, z, shading="nearest", cmap=_colour_map(trace), vmin=low, vmax=high,
-                         alpha=float(trace.get("opacity", 1.0)), rasterized=True)
+    style = {"cmap": _colour_map(trace), "vmin": low, "vmax": high, "alpha": float(trace.get("opacity", 1.0))}
+    steps = [np.diff(v) for v in (x, y)]
+    if all(len(s) and np.allclose(s, s[0]) and s[0] > 0 for s in steps):
+        # cells on an even grid: an image, many times faster to draw than a mesh, and the same picture
+        (dx, dy) = (s[0] for s in steps)
+        extent = (x[0] - dx / 2, x[-1] + dx / 2, y[0] - dy / 2, y[-1] + dy / 2)
+        mesh = ax.imshow(z, extent=extent, origin="lower", interpolation="nearest", aspect="auto", **style)
+    else:
+        mesh = ax.pcolormesh(x, y, z, shading="nearest", rasterized=True, **style)
     if trace.get("showscale", True):
         bar = trace.get("colorbar") or {}
         left, bottom, width, height = canvas.box(x_name, y_name)
@@ -264,72 +276,33 @@ def _style_axes(canvas: _Canvas) -> None:
             ax.set_axis_off()
 
 
-def _axes_named(canvas: _Canvas, name: str) -> Any:
-    """The Axes that draws axis `name` ('x2', 'y'), made with its anchor if none has it yet."""
-    for (x_name, y_name), ax in canvas.axes.items():
-        if name in (x_name, y_name):
-            return ax
-    anchor = canvas.spec(name).get("anchor")
-    anchor = anchor if anchor and anchor != "free" else ("y" if name[0] == "x" else "x")
-    return canvas.axes_for(name, anchor) if name[0] == "x" else canvas.axes_for(anchor, name)
+def draw_trace(canvas: _Canvas, trace: dict, index: int) -> list:
+    """Draw one scatter or heatmap trace (the `index`-th: its default colour); its legend handles."""
+    kind = trace.get("type", "scatter")
+    if kind == "heatmap":
+        _draw_heatmap(canvas, trace)
+    return _draw_scatter(canvas, trace, index) if kind in ("scatter", "scattergl") else []
 
 
-def _place(canvas: _Canvas, ref: str, value: float, which: str) -> tuple[float, Any]:
-    """A coordinate of an annotation or a shape and its transform: 'paper' (the plotting area),
-    'x2 domain' (a fraction of axis x2's length) or 'x2' (its data)."""
-    left, bottom, width, height = canvas.area
-    ref = str(ref or which)
-    if ref == "paper":
-        return (left + value * width if which == "x" else bottom + value * height), canvas.figure.transFigure
-    name, _, domain = ref.partition(" ")
-    ax = _axes_named(canvas, name)
-    return value, (ax.transAxes if domain else ax.transData)
+def artists_of(canvas: _Canvas) -> list:
+    """What the figure's traces and decorations have drawn so far, in the order drawn: each
+    plotting axes' lines, markers, meshes, texts and patches (not its spines, ticks or
+    background, nor a colour bar's), then the figure's own texts, lines and patches."""
+    found = []
+    for ax in canvas.axes.values():
+        drawn = {*ax.lines, *ax.collections, *ax.images, *ax.texts, *ax.patches}
+        found += [a for a in ax.get_children() if a in drawn]
+    figure = canvas.figure
+    return found + [*figure.texts, *figure.artists, *figure.lines, *figure.patches]
 
 
-def _blended(canvas: _Canvas, item: dict, x: float, y: float) -> tuple[tuple[float, float], Any]:
-    from matplotlib.transforms import blended_transform_factory
-
-    x, x_transform = _place(canvas, item.get("xref", "x"), x, "x")
-    y, y_transform = _place(canvas, item.get("yref", "y"), y, "y")
-    return (x, y), blended_transform_factory(x_transform, y_transform)
+def added_artists(canvas: _Canvas, before: list) -> list:
+    """What `artists_of` finds now that it did not find in `before`, in the order drawn."""
+    known = set(map(id, before))
+    return [a for a in artists_of(canvas) if id(a) not in known]
 
 
-def _draw_annotations(canvas: _Canvas) -> None:
-    for note in canvas.layout.get("annotations") or []:
-        text = plain_text(note.get("text"))
-        if not text:
-            continue
-        place, transform = _blended(canvas, note, note.get("x", 0.5), note.get("y", 0.5))
-        font = note.get("font") or {}
-        canvas.figure.text(*place, text, transform=transform, fontsize=font.get("size", 12) * 0.8,
-                           color=colour(font.get("color"), "#333333"),
-                           ha={"left": "left", "right": "right"}.get(note.get("xanchor"), "center"),
-                           va={"top": "top", "bottom": "bottom"}.get(note.get("yanchor"), "center"))
-
-
-def _draw_shapes(canvas: _Canvas) -> None:
-    """Lines and rectangles (add_vline, add_vrect and the like) in their own coordinates."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
-
-    for shape in canvas.layout.get("shapes") or []:
-        (x0, y0), transform = _blended(canvas, shape, shape.get("x0", 0), shape.get("y0", 0))
-        (x1, y1), _ = _blended(canvas, shape, shape.get("x1", 1), shape.get("y1", 1))
-        line = shape.get("line") or {}
-        alpha = float(shape.get("opacity", 1.0))
-        if shape.get("type") == "line":
-            canvas.figure.add_artist(Line2D([x0, x1], [y0, y1], transform=transform, alpha=alpha,
-                                            color=colour(line.get("color")), linewidth=float(line.get("width", 2)) * 0.75,
-                                            linestyle=DASHES.get(line.get("dash", "solid"), "-")))
-        elif shape.get("type") == "rect":
-            canvas.figure.add_artist(Rectangle((x0, y0), x1 - x0, y1 - y0, transform=transform, alpha=alpha,
-                                               facecolor=colour(shape.get("fillcolor"), "#dddddd"), linewidth=0))
-
-
-def _draw_title_and_legend(canvas: _Canvas, handles: list) -> None:
-    text, font = title_of(canvas.layout.get("title"))
-    if text:
-        canvas.figure.text(0.012, 1 - 8 / canvas.height, text, ha="left", va="top", fontsize=font.get("size", 14) * 0.85)
+def _draw_legend(canvas: _Canvas, handles: list) -> None:
     if canvas.layout.get("showlegend") is False or not handles:
         return
     legend = canvas.layout.get("legend") or {}
@@ -352,9 +325,11 @@ def _draw_title_and_legend(canvas: _Canvas, handles: list) -> None:
                          handlelength=2.6, columnspacing=1.2)
 
 
-def draw_figure(figure: dict | Any, width: int = DEFAULT_WIDTH, height: int | None = None) -> Any:
+def draw_figure(figure: dict | Any, width: int = DEFAULT_WIDTH, height: int | None = None,
+                record: dict | None = None) -> Any:
     """A matplotlib Figure of a figure dict (or anything with `to_plotly_json`, as go.Figure),
-    `width` pixels wide and, unless given, as tall as the figure's layout says."""
+    `width` pixels wide and, unless given, as tall as the figure's layout says. `record` (for
+    core.animation_draw): filled with the canvas and the artists of each trace, by index."""
     if hasattr(figure, "to_plotly_json"):
         figure = decoded(json.loads(figure.to_json()))
     if not 200 <= int(width) <= 4000:
@@ -364,17 +339,23 @@ def draw_figure(figure: dict | Any, width: int = DEFAULT_WIDTH, height: int | No
     bars = [t for t in traces if t.get("type") == "bar"]
     handles = _draw_bars(canvas, bars) if bars else []  # first: their categories set the axis's order
     for index, trace in enumerate(traces):
-        kind = trace.get("type", "scatter")
-        if kind == "heatmap":
-            _draw_heatmap(canvas, trace)
-        elif kind in ("scatter", "scattergl"):
-            handles += _draw_scatter(canvas, trace, index)
+        before = artists_of(canvas) if record is not None else None
+        handles += draw_trace(canvas, trace, index)
+        if record is not None:
+            number = next(i for i, t in enumerate(canvas.data) if t is trace)
+            record.setdefault("traces", {})[number] = added_artists(canvas, before)
     if not canvas.axes and not traces:
         canvas.axes_for()
-    _draw_shapes(canvas)
+    if record is not None:
+        record["canvas"] = canvas
+    before = artists_of(canvas) if record is not None else None
+    draw_shapes(canvas)
     _style_axes(canvas)
-    _draw_annotations(canvas)
-    _draw_title_and_legend(canvas, handles)
+    draw_annotations(canvas)
+    draw_title(canvas)
+    if record is not None:
+        record["decorations"] = added_artists(canvas, before)
+    _draw_legend(canvas, handles)
     return canvas.figure
 
 

@@ -165,3 +165,38 @@ def test_the_cli_writes_the_mnist_sample_grid_as_training_went(tmp_path):
     assert np.abs(frames[0].astype(int) - frames[-1].astype(int)).mean() > 1.0   # G moved
     refused = _cli("mnist", "--epochs", "1", "--animation", str(tmp_path / "grid.webm"), "--out", str(tmp_path / "r"))
     assert refused.returncode == 2 and ".gif or .mp4" in refused.stderr and not (tmp_path / "r").exists()
+
+
+def _blitted_against_whole(figures, width):
+    from explorer.core.animation_draw import animation_frames, redrawn_traces
+
+    assert redrawn_traces(figures)   # drawn over one background, not each whole
+    fast = list(animation_frames(figures, width))
+    assert len(fast) == len(figures)
+    for figure, frame in zip(figures, fast):
+        whole = figure_pixels(figure, width).astype(int)
+        assert frame.shape == whole.shape
+        off = np.abs(frame.astype(int) - whole).max(axis=2)
+        assert off.mean() < 0.5 and (off > 60).mean() < 0.003   # anti-aliasing where things overlap, no more
+
+
+def test_an_animations_frames_drawn_over_one_background_match_frames_drawn_whole():
+    from explorer.toy.report import timeline_figures
+    from explorer.toy.run import TwinRun
+
+    run = ToyRun(PRESETS_1D["goodfellow-fig1"].config.replace(steps=150))
+    for _ in range(3):
+        run.advance(50)
+        run.record()
+    fig1 = timeline_figures([("", run.history.snapshots)])
+    assert fig1[0]["layout"]["title"] != fig1[-1]["layout"]["title"]   # the title moves too
+    _blitted_against_whole(fig1, 800)
+    # twins side by side: each pane's title is an annotation that moves, the heatmap moves
+    config = PRESETS_2D["ring-collapse"].config.replace(steps=60, batch_size=64)
+    twins = TwinRun(config, config.replace(minibatch_stddev=True))
+    for _ in range(2):
+        twins.advance(30)
+        twins.left.record()
+        twins.right.record()
+    named = [("plain", twins.left.history.snapshots), ("stddev", twins.right.history.snapshots)]
+    _blitted_against_whole(timeline_figures(named, 900), 900)
