@@ -95,5 +95,8 @@ def for_projector(figure: Any, scale: float = PROJECTOR_SCALE) -> dict:
         entries = sum(1 for t in data if t.get("showlegend", True) and t.get("name"))
         size = (layout["legend"].get("font") or {}).get("size", font["size"])
         margin["t"] = max(margin["t"], round(math.ceil(entries / 2) * size * 1.5 + font["size"] * 2.5))
+    if isinstance(legend, dict) and legend.get("y", 1) < 0:
+        # a legend under the plot: as far below it again as the axis's text has grown
+        layout["legend"] = dict(legend, y=legend["y"] * scale)
     layout["margin"] = margin
     return dict(figure, data=[_scaled_trace(trace, scale) for trace in data], layout=layout)

@@ -42,3 +42,12 @@ def test_figure_1_for_a_projector_keeps_its_traces_and_grows():
     widths = [(t.get("line") or {}).get("width") for t in figure["data"]]
     bigger = [(t.get("line") or {}).get("width") for t in big["data"]]
     assert all(b > w for w, b in zip(widths, bigger) if w)
+
+
+def test_a_legend_over_the_plot_takes_two_entries_a_row_and_one_under_it_moves_down():
+    above = {"data": [{"name": f"trace {i}", "x": [0], "y": [0]} for i in range(5)],
+             "layout": {"legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom"}, "margin": {"t": 40}}}
+    big = for_projector(above)
+    assert big["layout"]["legend"]["entrywidth"] == 0.5 and big["layout"]["margin"]["t"] >= 3 * 18 * 1.5
+    below = for_projector({"data": [], "layout": {"legend": {"orientation": "h", "y": -0.14}}})
+    assert below["layout"]["legend"]["y"] < -0.14
