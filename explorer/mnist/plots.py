@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..core.export import MAX_FRAMES, evenly
 from .quality import CONFIDENT, RECOGNISABLE_SHARE
 
 D_COLOUR = "#2166ac"      # blue, as D(x) in the 1-D figure
@@ -205,7 +206,10 @@ def grid_figure(grid: np.ndarray, title: str, height: int = 640) -> dict:
         "yaxis": {"visible": False, "range": [-0.5, rows - 0.5], "scaleanchor": "x"}}}
 
 
-def grid_timeline_figures(grids: Sequence[tuple[int, float, np.ndarray]], model: str) -> list[dict]:
-    """One grid_figure per recorded grid (iteration, epoch, grid), titled with the model, the
-    iteration and the epoch: the frames of a run's animation."""
-    return [grid_figure(grid, f"{model} · iteration {iteration} · epoch {epoch:.2f}") for iteration, epoch, grid in grids]
+def grid_timeline_figures(grids: Sequence[tuple[int, float, np.ndarray]], model: str,
+                          max_frames: int = MAX_FRAMES) -> list[dict]:
+    """A grid_figure for each of up to `max_frames` recorded grids (iteration, epoch, grid),
+    evenly spaced with the first and the last, titled with the model, the iteration and the
+    epoch: the frames of a run's animation."""
+    return [grid_figure(grid, f"{model} · iteration {iteration} · epoch {epoch:.2f}")
+            for iteration, epoch, grid in evenly(grids, max_frames)]
