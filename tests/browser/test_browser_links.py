@@ -93,27 +93,34 @@ def test_lecture_mode_hides_the_controls_and_steps_through_the_sequence(browser,
     with _fresh_page(browser) as page:
         page.goto(app.url + "?lecture=1")
         page.wait_for_selector("#lecture-step", timeout=30_000)
-        assert "step 1 of 6" in page.locator("#lecture-step").inner_text()
+        assert "step 1 of 8" in page.locator("#lecture-step").inner_text()
         page.wait_for_selector("#toy1d-play", state="visible", timeout=30_000)
+        # the figure is sized for a projector: Plotly's 12-pixel text at 1.5 times
+        font = "document.querySelector('#toy1d-figure .live-plot')?._fullLayout?.font?.size"
+        page.wait_for_function(f"() => ({font} || 0) >= 18", timeout=30_000)
         assert page.locator("#toy1d-preset").is_visible() and not page.locator("#toy1d-seed").is_visible()
         assert not page.locator("#toy1d-link").is_visible() and not page.locator("#toy1d-export").is_visible()
         page.click("#lecture-next")  # step 2: the saturating loss, on the same tab
         page.wait_for_function(
-            "() => (document.querySelector('#lecture-step')?.innerText || '').includes('step 2 of 6')", timeout=30_000)
+            "() => (document.querySelector('#lecture-step')?.innerText || '').includes('step 2 of 8')", timeout=30_000)
         page.wait_for_function(
             "() => (document.querySelector('#toy1d-link textarea, #toy1d-link input')?.value || '')"
             ".includes('preset=saturating')", timeout=30_000)
         # the switch brings the controls back, without leaving the step
         page.locator("#lecture-switch input").uncheck()
         page.wait_for_selector("#toy1d-seed", state="visible", timeout=10_000)
-        assert "step 2 of 6" in page.locator("#lecture-step").inner_text()
-        # the last step opens the MNIST tab with its pretrained model ready
-        page.goto(app.url + "?lecture=1&step=6")
+        page.wait_for_function(f"() => ({font} || 0) === 12", timeout=30_000)   # and the figure is the screen's
+        assert "step 2 of 8" in page.locator("#lecture-step").text_content()
+        # the last step opens the MNIST tab with its pretrained InfoGAN ready
+        page.goto(app.url + "?lecture=1&step=8")
         # the pretrained run is at its budget at once ("iteration 5616 / 5616"), not "Press ▶ Train"
         page.wait_for_function(
             "() => /iteration (\\d+) \\/ \\1/.test(document.querySelector('#mnist-status')?.innerText || '')",
             timeout=60_000)
-        assert "MNIST" in _selected_tab(page) and "step 6 of 6" in page.locator("#lecture-step").inner_text()
+        assert "MNIST" in _selected_tab(page) and "step 8 of 8" in page.locator("#lecture-step").inner_text()
+        # the tab's own default model first, then the link's (the model choice follows it)
+        page.wait_for_function("() => (document.querySelector('#mnist-model input:checked')?.closest('label')"
+                               "?.innerText || '').includes('InfoGAN')", timeout=60_000)
         assert page.locator("#lecture-previous").is_visible() and page.locator("#lecture-next").count() == 0
 
 
