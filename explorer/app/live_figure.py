@@ -78,7 +78,7 @@ def serve_plotly() -> None:
 
 
 def live_figure(elem_id: str, functions: list[Callable[[dict], dict]], height: int = 600,
-                click_sets: tuple[str, str, str] | None = None) -> gr.HTML:
+                click_sets: tuple[str, str, str] | None = None, aspect: float | None = None) -> gr.HTML:
     """The live figure; `functions` (figure_server's): `frame({'token', 'version'})` answers the page's frame requests with
     {'version', 'data', 'layout' (when the page has none or an old one), 'title', 'label',
     'playing'}, or {'playing'} alone when nothing changed. Its value is the page's token, an
@@ -86,7 +86,8 @@ def live_figure(elem_id: str, functions: list[Callable[[dict], dict]], height: i
     requests skip Gradio's queue, so they carry no session of their own); `pause` as
     figure_server says, called by a Pause button's js (pause_first). `click_sets`: (the elem_id
     of a number box, of another, of a button): a click in the first subplot puts its x and y
-    into the boxes and presses the button (the Dirac GAN's start)."""
+    into the boxes and presses the button (the Dirac GAN's start). `aspect`: the figure is as
+    tall as its width times this, up to `height` (a square plot in a narrow column)."""
     serve_plotly()
     return gr.HTML(
         value="",
@@ -99,6 +100,7 @@ def live_figure(elem_id: str, functions: list[Callable[[dict], dict]], height: i
         figure_id=elem_id,
         click_sets=json.dumps(list(click_sets)) if click_sets else "",
         height=height,
+        aspect=aspect or "",
         padding=False,
     )
 

@@ -212,9 +212,26 @@ function hookClicks(plot) {
 // `final`: the final frame of a Pause, drawn as the frames before it (its moving traces on the
 // canvas); the next frame drawn is then the same one laid out as a still figure, which is not
 // counted in `frames` (the frames that showed something new) when it shows the same iteration
+// a figure with an aspect (props.aspect: height / width) is as tall as its width asks, up to its
+// height: square plots in a narrow column (side by side at 800 px) leave no bands above and below
+function fitted() {
+  const aspect = Number(props.aspect || 0);
+  if (!aspect || !element.clientWidth) return null;
+  return Math.round(Math.min(Number(props.height), Math.max(280, element.clientWidth * aspect)));
+}
+function fitHeight(plot) {
+  const height = fitted();
+  if (height === null) return false;
+  plot.style.height = height + 'px';
+  if (!layout || layout.height === height) return false;
+  layout = Object.assign({}, layout, {height: height});   // a new object: Plotly.react sees the change
+  return true;
+}
+
 async function draw(frame, plot, final = false) {
   const started = performance.now();
   if (frame.layout) { layout = JSON.parse(frame.layout); stubs = []; }
+  fitHeight(plot);
   const sent = JSON.parse(frame.data);
   // null: the trace the page has already, kept as the same object (Plotly skips its work)
   full = sent.map((trace, i) => (trace === null && full[i] ? full[i] : trace));
@@ -246,7 +263,9 @@ async function draw(frame, plot, final = false) {
 // a column that narrows when the side-by-side pane appears would leave the plot overflowing)
 new ResizeObserver(() => {
   const plot = element.querySelector('.live-plot');
-  if (plot && plot._fullLayout && window.Plotly) window.Plotly.Plots.resize(plot);
+  if (!plot || !plot._fullLayout || !window.Plotly) return;
+  if (fitHeight(plot)) window.Plotly.relayout(plot, {height: layout.height}).then(() => paint(plot, element.querySelector('.live-layer'), full, []));
+  else window.Plotly.Plots.resize(plot);
 }).observe(element);
 
 async function run() {

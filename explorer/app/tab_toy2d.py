@@ -43,6 +43,8 @@ from .plotting import plot_of, timer_of
 # the status, readouts and bars are asked for this often while training (the figures draw
 # themselves, as fast as the page can)
 FRAME_SECONDS = 1.0
+# the 2-D view's height over its width: its square plot, the title above, the legend below
+SQUARE_FIGURE = 1.15
 # the user's own points are written here, one file per upload or drawing
 USER_DATA_DIR = Path(tempfile.gettempdir()) / "gan-explorer-user-data"
 CADENCE_NOTE = (f"While training, the samples and the warped grid move with every frame; D's heatmap and "
@@ -212,10 +214,10 @@ def build_tab(demo: gr.Blocks, pool: WorkerPool) -> gr.Timer:
         with gr.Column(scale=3, min_width=620):
             with gr.Row():
                 with gr.Column(visible=False, min_width=300) as twin_column:
-                    twin_figure = live_figure("toy2d-figure-plain", figure_server(pool, "plain"), height=520)
+                    twin_figure = live_figure("toy2d-figure-plain", figure_server(pool, "plain"), height=520, aspect=SQUARE_FIGURE)
                     twin_readout = gr.Markdown(elem_id="toy2d-readout-plain")
                 with gr.Column(min_width=300):
-                    figure = live_figure("toy2d-figure", figure_server(pool, "main"), height=520)
+                    figure = live_figure("toy2d-figure", figure_server(pool, "main"), height=520, aspect=SQUARE_FIGURE)
                     readout = gr.Markdown(elem_id="toy2d-readout")
             with gr.Row():
                 play = gr.Button("▶ Play", variant="primary", elem_id="toy2d-play", min_width=80)

@@ -176,7 +176,7 @@ def occupancy_figure(runs: Sequence[tuple[str, Snapshot2D]], height: int = 260) 
     data.append({"type": "scatter", "mode": "lines", "name": "uniform share", "x": [labels[0], labels[-1]],
                  "y": [ideal, ideal], "line": {"color": "black", "dash": "dot", "width": 1}, "hoverinfo": "skip"})
     layout = {
-        "title": {"text": "mode occupancy: samples nearest each mode (solid: high quality)", "x": 0.02,
+        "title": {"text": "mode occupancy (solid bars: high quality)", "x": 0.02,
                   "font": {"size": 13}},
         "height": height, "barmode": "group", "bargap": 0.15,
         "margin": {"l": 45, "r": 10, "t": 35, "b": 85},
