@@ -83,3 +83,23 @@ def test_a_malformed_upload_is_refused_with_a_message(browser, app, tmp_path):
         assert figure_iteration(page, FIGURE_TITLE) == 0  # the run was left alone
     finally:
         context.close()
+
+
+def test_side_by_side_at_800_px_the_panes_are_as_tall_as_their_width_asks(browser, app):
+    context = browser.new_context(viewport={"width": 800, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(app.url + "?tab=toy2d&preset=ring-collapse&twin=1")
+        page.wait_for_selector("#toy2d-figure-plain .gtitle", timeout=30_000)
+        sizes = "(id) => { const p = document.querySelector(`#${id} .live-plot`); return [p.clientWidth, p.clientHeight]; }"
+        # the plot follows its pane: no band above and below the square (520 px for a 300 px pane, before)
+        page.wait_for_function(f"() => ({sizes})('toy2d-figure-plain')[1] < 460", timeout=30_000)
+        for pane in ("toy2d-figure-plain", "toy2d-figure"):
+            width, height = page.evaluate(sizes, pane)
+            assert 250 < width < 420 and abs(height - round(width * 1.15)) <= 2 or height == 280, (width, height)
+        # and the panes stand side by side
+        left = page.locator("#toy2d-figure-plain").bounding_box()
+        right = page.locator("#toy2d-figure").bounding_box()
+        assert right["x"] >= left["x"] + left["width"] - 1 and abs(right["y"] - left["y"]) < 5
+    finally:
+        context.close()
