@@ -54,6 +54,7 @@ def mnist_frames(width: int) -> list[dict]:
     from explorer.mnist.run import MnistRun
 
     run = MnistRun(DcganConfig(epochs=1, g_width=16, d_width=16), measure=False)
+    run.keep_grids()
     run.grid_every = 2
     run.train(38)
     return grid_timeline_figures(run.grids[:20], "DCGAN")

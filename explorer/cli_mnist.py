@@ -139,6 +139,8 @@ def run_mnist(args: argparse.Namespace) -> int:
         if group.world_size > 1 and group.device.type == "cpu":
             torch.set_num_threads(max(1, torch.get_num_threads() // group.world_size))
         run = MnistRun(config, digits, group.rank, group.world_size, group.device, measure=group.is_main)
+        if args.animation is not None and group.is_main:
+            run.keep_grids()
         trainer = run.trainer
         if state is not None:
             try:

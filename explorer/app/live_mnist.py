@@ -105,6 +105,7 @@ class MnistTab:
         self.limits.check(dcgan_run_cost(config))
         run = MnistRun(config, self.data_access.load(config.data))
         run.measure_every_seconds = MEASURE_EVERY_SECONDS
+        run.keep_grids()   # for the export of the grid as training went
         self.run, self.pretrained = run, False
         self.builds += 1
         return f"new {MODEL_NAMES[config.model]} on {run.digits.source}: press ▶ Train"
@@ -301,6 +302,7 @@ class MnistTab:
         """Make `run` (a loaded one) the tab's run, measured and paused; the page's outputs."""
         slot.stop_playing()
         run.measure_every_seconds = MEASURE_EVERY_SECONDS
+        run.keep_grids()
         run.measure()
         self.run, slot.error, self.pretrained = run, None, pretrained
         slot.state = "paused"

@@ -51,3 +51,20 @@ def test_the_last_measurement_at_the_budget_is_made_whole():
     run.measure()
     assert run.advance_for(10.0) == 1 and run.finished and not run.scoring
     assert run.history.quality[-1]["iteration"] == run.budget
+
+
+def test_the_sample_grid_is_kept_as_training_goes_thinned_evenly(monkeypatch):
+    from explorer.mnist import run as run_module
+
+    monkeypatch.setattr(run_module, "GRID_FRAMES", 3)
+    run = MnistRun(TINY, measure=False)
+    run.train(2)
+    assert run.grids == []   # nothing recorded until asked for
+    run.keep_grids()
+    every = run.grid_every   # 8 for a run this long
+    run.train(60)
+    iterations = [it for it, _, _ in run.grids]
+    # at most twice GRID_FRAMES kept, evenly spaced at the interval that doubled as they came
+    assert 3 <= len(iterations) <= 6 and run.grid_every == 2 * every
+    assert all(it % run.grid_every == 0 for it in iterations[1:]) and iterations == sorted(set(iterations))
+    assert run.grids[-1][2].dtype == np.uint8 and run.grids[-1][2].ndim == 2
