@@ -209,9 +209,6 @@ function hookClicks(plot) {
   });
 }
 
-// `final`: the final frame of a Pause, drawn as the frames before it (its moving traces on the
-// canvas); the next frame drawn is then the same one laid out as a still figure, which is not
-// counted in `frames` (the frames that showed something new) when it shows the same iteration
 // a figure with an aspect (props.aspect: height / width) is as tall as its width asks, up to its
 // height: square plots in a narrow column (side by side at 800 px) leave no bands above and below
 function fitted() {
@@ -228,6 +225,9 @@ function fitHeight(plot) {
   return true;
 }
 
+// `final`: the final frame of a Pause, drawn as the frames before it (its moving traces on the
+// canvas); the next frame drawn is then the same one laid out as a still figure, which is not
+// counted in `frames` (the frames that showed something new) when it shows the same iteration
 async function draw(frame, plot, final = false) {
   const started = performance.now();
   if (frame.layout) { layout = JSON.parse(frame.layout); stubs = []; }
