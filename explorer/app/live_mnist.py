@@ -124,9 +124,7 @@ class MnistTab:
 
     # ------------------------------------------------------------------ drawing
     def _grid(self) -> np.ndarray:
-        trainer = self.run.trainer
-        images = trainer.grid_images(self.code, self.continuous)
-        return enlarge(tile(to_uint8(images), columns=trainer.grid_columns), GRID_SCALE)
+        return enlarge(self.run.grid(self.code, self.continuous), GRID_SCALE)
 
     def outputs(self, slot: Slot, request: dict) -> dict:
         """The readout, the status and, when due, the curves (the grid draws itself)."""
@@ -140,12 +138,12 @@ class MnistTab:
         out["readout"] = plots_mnist.readout_html(latest, run.progress(),
                                                   describe_device(run.trainer.device, threads=TRAINING_THREADS))
         h = run.history
-        if self.losses_resend.due((self.builds, len(h.iteration), slot.projector), full):
+        if self.losses_resend.due((self.builds, len(h.iteration)), full):
             out["losses"] = figure_json(plots_mnist.losses_figure(
                 h.iteration, h.d_loss, h.g_loss, h.d_real, h.d_fake, code_likelihood=h.code_likelihood,
                 model=run.config.model), slot.projector)
         # the quality curve and the class histogram change only with a new measurement
-        if self.quality_resend.due((self.builds, len(h.quality), slot.projector), full):
+        if self.quality_resend.due((self.builds, len(h.quality)), full):
             # the code buttons' names follow the measurements (InfoGAN's digit of each code)
             out["model"], out["code_labels"] = run.config.model, self._code_labels()
             histograms = [("generated", h.quality[-1]["class_histogram"])] if h.quality else []
@@ -270,9 +268,9 @@ class MnistTab:
         run = self.run
         if run is None:
             return {"figures": []}
-        trainer, timeline = run.trainer, request.get("what") == "timeline"
+        timeline = request.get("what") == "timeline"
         codes = (None, None) if timeline else (self.code, self.continuous)
-        now = (run.iteration, round(trainer.epoch, 3), tile(to_uint8(trainer.grid_images(*codes)), trainer.grid_columns))
+        now = (run.iteration, round(run.trainer.epoch, 3), run.grid(*codes))
         grids = [g for g in run.grids if g[0] < run.iteration] + [now] if timeline else [now]
         name = MODEL_NAMES[run.config.model] + (" (pretrained)" if self.pretrained else "")
         return {"figures": plots_mnist.grid_timeline_figures(grids, name), "stem": f"{run.config.model}-iteration{run.iteration}"}

@@ -142,14 +142,14 @@ class Toy1DTab:
         if "show_d_star" in request:
             self.overlays = (request["show_d_star"], request.get("show_half", True))
         out["readout"] = plots1d.readout_markdown(snapshot)
-        if self.metrics_resend.due((self.builds, len(run.history), run.history.latest.iteration, slot.projector), full):
+        if self.metrics_resend.due((self.builds, len(run.history), run.history.latest.iteration), full):
             n = len(run.history)
             index = self.timeline_index if self.view == "timeline" else n - 1
             # the slider counts iterations (a drag snaps to the nearest recorded snapshot)
             out["timeline"] = {"maximum": max(run.history.latest.iteration, 1),
                                "value": run.history[max(index, 0)].iteration}
             out["metrics"] = figure_json(plots1d.metrics_figure(run.history.traces), slot.projector)
-        if self.panels_resend.due((self.builds, len(run.panels.panels), slot.projector), full):
+        if self.panels_resend.due((self.builds, len(run.panels.panels)), full):
             out["panels"] = figure_json(plots1d.panels_figure(run.panels.ordered()), slot.projector)
         if full:
             # the losses plot's "now" marker moves on events, not at every frame

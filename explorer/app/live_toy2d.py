@@ -168,9 +168,9 @@ class Toy2DTab:
         out["status"] = slot.status(note)
         out["readout"] = plots2d.readout_2d(named[-1][1], named[-1][0])
         out["twin_readout"] = plots2d.readout_2d(named[0][1], "plain") if len(named) == 2 else ""
-        if self.bars_resend.due((self.builds, tuple(snapshot.iteration for _, snapshot in named), slot.projector), full):
+        if self.bars_resend.due((self.builds, tuple(snapshot.iteration for _, snapshot in named)), full):
             out["occupancy"] = figure_json(plots2d.occupancy_figure(named), slot.projector)
-        shows = (self.builds, tuple((len(r.history), r.history.latest.iteration) for _, r in runs), slot.projector)
+        shows = (self.builds, tuple((len(r.history), r.history.latest.iteration) for _, r in runs))
         if self.slow_resend.due(shows, full):
             out["occupancy_timeline"] = figure_json(
                 plots2d.occupancy_timeline_figure([(n, r.history.snapshots) for n, r in runs]), slot.projector)

@@ -252,9 +252,8 @@ class Worker:
 
     def __init__(self, connection: Connection, make_tab: Callable[[str], LiveTab] | None = None,
                  settings: dict | None = None) -> None:
-        """`settings`: the server's, handed to every tab it makes (plain values: e.g.
-        'data_access', what a user may make the DCGAN tab read or fetch), and 'max_runs', the
-        runs this worker trains at once (places.Places; None: no limit)."""
+        """`settings`: the server's plain values, handed to every tab it makes ('data_access': what a user
+        may make the DCGAN tab read or fetch), and 'max_runs' (places.Places; None: no limit)."""
         self.connection = connection
         self.slots: dict[str, Slot] = {}
         self.settings = dict(settings or {})
@@ -342,7 +341,8 @@ class Worker:
         if slot is None:
             raise KeyError("this page's run is no longer held by its worker: press ↺ Reset")
         slot.last_seen = time.monotonic()
-        slot.projector = bool(request.get("projector", slot.projector))
+        if bool(request.get("projector", slot.projector)) != slot.projector:  # lecture mode switched:
+            slot.projector, request = not slot.projector, dict(request, full=True)  # every plot sent anew
         note = ""
         if operation == "reset":
             note = slot.build(request)

@@ -183,11 +183,17 @@ class MnistRun:
         CPU: 2.5 % of the training time), then thinned as GRID_FRAMES says."""
         self.grid_every = max(1, min(8, self.budget // (2 * GRID_FRAMES)))
 
+    @torch.no_grad()
+    def grid(self, code: int | None = None, continuous: list[float] | None = None) -> np.ndarray:
+        """G's sample grid now, on the fixed grid noise, as one uint8 image of the digits tiled
+        (rows of 10, one per code or digit, for the models with codes); `code` and `continuous`
+        as DcganTrainer.grid_images takes them."""
+        images = to_uint8(self.trainer.grid_images(code, continuous))
+        return tile(images, columns=self.trainer.grid_columns)
+
     def record_grid(self) -> None:
         """Keep G's sample grid now (for `grids`): at most 2 * GRID_FRAMES are kept, evenly spaced."""
-        with torch.no_grad():
-            images = to_uint8(self.trainer.grid_images())
-        grid = tile(images, columns=self.trainer.grid_columns)
+        grid = self.grid()
         if self.grids and self.grids[-1][0] == self.trainer.iteration:
             self.grids.pop()
         self.grids.append((self.trainer.iteration, round(self.trainer.epoch, 3), grid))
